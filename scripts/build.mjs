@@ -1,0 +1,29 @@
+// Bundles the CLI with esbuild: one small entry chunk for start-up, heavy modules split into lazy chunks.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+rmSync(`${root}/dist`, { recursive: true, force: true });
+const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  // aws-cdk-lib is CommonJS with lazy getters: it loads fastest through require() at run time (libraries.md §1).
+  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+  banner: {
+    js: "import { createRequire as __cloudliftCreateRequire } from 'node:module'; const require = __cloudliftCreateRequire(import.meta.url);",
+  },
+  define: { CLOUDLIFT_VERSION: JSON.stringify(version) },
+  logLevel: 'warning',
+});

@@ -1,0 +1,23 @@
+// The list of commands, in the order `cloudlift --help` shows them.
+import type { Runner } from '../runner.js';
+import { createEnvironmentCommand, updateEnvironmentCommand } from './environment.js';
+import { createServiceCommand, updateServiceCommand } from './service.js';
+import { editConfigCommand } from './edit-config.js';
+import { createTaskDefinitionCommand, deployServiceCommand, updateTaskDefinitionCommand } from './deploy.js';
+import { getVersionCommand, uploadToEcrCommand } from './image.js';
+import { startSessionCommand } from './session.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own typed Command
+export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
+  createEnvironmentCommand,
+  updateEnvironmentCommand,
+  createServiceCommand,
+  updateServiceCommand,
+  editConfigCommand,
+  deployServiceCommand,
+  createTaskDefinitionCommand,
+  updateTaskDefinitionCommand,
+  uploadToEcrCommand,
+  getVersionCommand,
+  startSessionCommand,
+];

@@ -1,0 +1,32 @@
+// Two projects: fast unit tests in parallel, and integration tests that share one testbed, one file at a time.
+import { defineConfig } from 'vitest/config';
+import PlainSummaryReporter from './test/support/plain-summary-reporter.js';
+
+export default defineConfig({
+  test: {
+    reporters: ['default', new PlainSummaryReporter()],
+    sequence: { shuffle: { files: false, tests: true } },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/integration/**', 'node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/testbed-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
