@@ -88,6 +88,8 @@ function issueMessage(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((value) => describeValue(value)).join(', ')}, got ${describeValue(issue.input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    case 'custom':
+      return issue.message;
     default:
       return issue.input === undefined
         ? issue.message
