@@ -1,8 +1,14 @@
 // Two projects: fast unit tests in parallel, and integration tests that share one testbed, one file at a time.
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import PlainSummaryReporter from './test/support/plain-summary-reporter.js';
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 export default defineConfig({
+  define: { CLOUDLIFT_VERSION: JSON.stringify(version) },
   test: {
     reporters: ['default', new PlainSummaryReporter()],
     sequence: { shuffle: { files: false, tests: true } },

@@ -1,5 +1,6 @@
 // Builds the shared configuration every AWS SDK client needs (region, credentials, retries), once per run.
 // SDK packages are imported lazily by the adapters, so `cloudlift --help` never loads them.
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { CloudliftError } from '../errors.js';
 import type { Env } from '../context.js';
 
@@ -17,12 +18,12 @@ export interface ClientConfig {
   region: string;
   profile?: string;
   maxAttempts: number;
-  credentials?: unknown;
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 /** Resolves region and credentials once and hands out client configuration. */
 export class AwsClients {
-  private credentials: Promise<unknown> | undefined;
+  private credentials: Promise<AwsCredentialIdentityProvider | undefined> | undefined;
   private resolvedDefaultRegion: Promise<string> | undefined;
 
   constructor(readonly settings: AwsSettings) {}
@@ -54,7 +55,7 @@ export class AwsClients {
     return Number.isFinite(configured) && configured > 0 ? configured : 5;
   }
 
-  private credentialProvider(): Promise<unknown> {
+  private credentialProvider(): Promise<AwsCredentialIdentityProvider | undefined> {
     this.credentials ??= (async () => {
       if (this.settings.profile === undefined) {
         return undefined; // the SDK's default chain: env vars, AWS_PROFILE, SSO, container and instance roles

@@ -4,13 +4,7 @@ import { addGlobalOptions } from './options.js';
 import { Runner } from './runner.js';
 import type { ContextFactory } from './runner.js';
 import { commandFactories } from './commands/index.js';
-
-/** The version printed by `cloudlift --version`, injected at build time. */
-declare const CLOUDLIFT_VERSION: string | undefined;
-
-/** cloudlift's own version. */
-export const cloudliftVersion: string =
-  typeof CLOUDLIFT_VERSION === 'string' ? CLOUDLIFT_VERSION : '0.0.0-dev';
+import { cloudliftVersion } from '../version.js';
 
 /** Builds the whole program; `makeContext` is called once a command actually runs. */
 export function buildProgram(makeContext: ContextFactory): Command {
