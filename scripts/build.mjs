@@ -1,6 +1,6 @@
 // Bundles the CLI with esbuild: one small entry chunk for start-up, heavy modules split into lazy chunks.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,3 +27,20 @@ await build({
   define: { CLOUDLIFT_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
+
+// Pre-render the answers to `cloudlift --help` and `cloudlift --version`, so the bin script can print them without
+// loading the CLI at all (start-up is measured in bench/startup.mjs; test/cli/fast-path.test.ts checks they match).
+const { run } = await import(`${root}/dist/main.mjs`);
+const capture = async (argv) => {
+  let text = '';
+  const sink = { write: (chunk) => ((text += chunk), true), isTTY: false };
+  const code = await run(argv, { stdin: process.stdin, stdout: sink, stderr: sink, env: {}, cwd: root });
+  if (code !== 0) {
+    throw new Error(`cloudlift ${argv.join(' ')} exited with ${code} while pre-rendering`);
+  }
+  return text;
+};
+writeFileSync(
+  `${root}/dist/fast-path.json`,
+  JSON.stringify({ help: await capture(['--help']), version: await capture(['--version']) }),
+);

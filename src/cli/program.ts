@@ -18,10 +18,14 @@ export function buildProgram(makeContext: ContextFactory): Command {
     // Program options only before the command name, so `deploy_service --version <tag>` reaches the command.
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
+    // A fixed width keeps help identical on every terminal, so the build can pre-render `cloudlift --help`.
+    .configureHelp({ helpWidth: 100 })
     .helpCommand(true);
   addGlobalOptions(program);
   for (const factory of commandFactories) {
-    program.addCommand(addGlobalOptions(factory(runner)) as Command);
+    const command = addGlobalOptions(factory(runner)) as Command;
+    command.configureHelp({ helpWidth: 100 });
+    program.addCommand(command);
   }
   return program;
 }

@@ -1,0 +1,64 @@
+// Differences between two JSON configuration documents, as rows for a preview table (the original printed the same
+// Type | Config | Old val | New val table). Values under secret-looking keys are masked.
+import diff from 'microdiff';
+import { maskValue } from './env-diff.js';
+
+/** One difference between the stored and the edited document. */
+export interface JsonChange {
+  kind: 'add' | 'change' | 'remove';
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+const secretKey = /secret|password|passwd|token|private|credential|api[_-]?key/i;
+
+/** Sorted-key JSON with 4-space indentation: the text the editor shows (stable, like the original's sort_keys). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 4);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortKeys);
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([key, inner]) => [key, sortKeys(inner)]));
+  }
+  return value;
+}
+
+/** Every difference, deepest paths first within a parent, in a stable order. */
+export function diffDocuments(before: unknown, after: unknown): JsonChange[] {
+  const left = (before ?? {}) as Record<string, unknown>;
+  const right = (after ?? {}) as Record<string, unknown>;
+  return diff(left, right)
+    .map((change): JsonChange => {
+      const path = change.path.map(String).join('.');
+      if (change.type === 'CREATE') {
+        return { kind: 'add', path, after: change.value };
+      }
+      if (change.type === 'REMOVE') {
+        return { kind: 'remove', path, before: change.oldValue };
+      }
+      return { kind: 'change', path, before: change.oldValue, after: change.value };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function render(value: unknown, masked: boolean): string {
+  if (value === undefined) {
+    return '';
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return masked ? maskValue(text) : text;
+}
+
+/** Table rows `[type, path, old, new]`, secret-looking values masked unless `reveal`. */
+export function jsonChangeRows(changes: readonly JsonChange[], reveal = false): string[][] {
+  return changes.map((change) => {
+    const masked = !reveal && change.path.split('.').some((segment) => secretKey.test(segment));
+    return [change.kind, change.path, render(change.before, masked), render(change.after, masked)];
+  });
+}

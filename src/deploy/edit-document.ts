@@ -1,0 +1,155 @@
+// The edit flow for JSON configuration documents (environment and service configs): open the editor (or read
+// --config-file), validate, reopen on error when a person is there, show what changes, confirm.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { canonicalJson, diffDocuments, jsonChangeRows } from '../core/config/json-diff.js';
+import { AbortedError, CloudliftError, ValidationError, isCloudliftError } from '../errors.js';
+import type { Context } from '../context.js';
+import { editText } from '../ui/editor.js';
+import { renderTable } from '../ui/tables.js';
+
+/** What to edit and how to check it. */
+export interface EditDocumentOptions<Parsed> {
+  /** The stored document, or the defaults for a new record. */
+  current: Record<string, unknown>;
+  /** Validates an edited document; throws ValidationError (from parseOrThrow) when it is invalid. */
+  parse: (document: Record<string, unknown>) => Parsed;
+  /** For messages: "environment configuration of staging". */
+  what: string;
+  /** `--config-file` value: a path, or `-` for stdin. */
+  configFile?: string;
+  /** True when nothing is stored yet: the defaults are saved even when left unchanged. */
+  isNew: boolean;
+  /** The question asked before saving. */
+  question?: string;
+}
+
+/** The accepted document, or undefined when there is nothing to save. */
+export interface EditedDocument<Parsed> {
+  document: Record<string, unknown>;
+  parsed: Parsed;
+}
+
+/** Runs the edit flow and returns the document to save (undefined: nothing changed, nothing to do). */
+export async function editDocument<Parsed>(
+  ctx: Context,
+  options: EditDocumentOptions<Parsed>,
+): Promise<EditedDocument<Parsed> | undefined> {
+  const candidate =
+    options.configFile !== undefined
+      ? await readConfigFile(ctx, options.configFile, options)
+      : await editInEditor(ctx, options);
+  if (candidate === undefined) {
+    return undefined;
+  }
+  const changes = diffDocuments(options.current, candidate.document);
+  if (changes.length === 0 && !options.isNew) {
+    ctx.ui.info(`No changes made to the ${options.what}.`);
+    return undefined;
+  }
+  if (changes.length > 0) {
+    ctx.ui.step(`Changes to the ${options.what}:`);
+    ctx.ui.info(renderTable(['Type', 'Config', 'Old value', 'New value'], jsonChangeRows(changes), ctx.ui.colors));
+  }
+  const confirmed = await ctx.ui.confirm(options.question ?? `Save the ${options.what}?`, { defaultAnswer: false });
+  if (!confirmed) {
+    throw new AbortedError(`Changes aborted: the ${options.what} was not saved`);
+  }
+  return candidate;
+}
+
+async function readConfigFile<Parsed>(
+  ctx: Context,
+  file: string,
+  options: EditDocumentOptions<Parsed>,
+): Promise<EditedDocument<Parsed>> {
+  const text = file === '-' ? await readStdin() : await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => {
+    throw new CloudliftError('ConfigFileUnreadable', `Cannot read --config-file ${file}: ${(error as Error).message}`, {
+      hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
+      exitCode: 2,
+    });
+  });
+  const document = parseJson(text, file === '-' ? 'stdin' : file);
+  return { document, parsed: options.parse(document) };
+}
+
+async function editInEditor<Parsed>(
+  ctx: Context,
+  options: EditDocumentOptions<Parsed>,
+): Promise<EditedDocument<Parsed> | undefined> {
+  let text = canonicalJson(options.current);
+  for (;;) {
+    const edited = await editText(ctx.ui, text, {
+      suffix: '.json',
+      env: ctx.env,
+      signal: ctx.signal,
+      noEditorHint: 'Pass --config-file FILE (or - for stdin) with the JSON configuration instead.',
+    });
+    if (edited === undefined && text === canonicalJson(options.current)) {
+      if (!options.isNew) {
+        ctx.ui.info(`No changes made to the ${options.what}.`);
+        return undefined;
+      }
+      ctx.ui.info('Using the default configuration.');
+    }
+    const attempt = edited ?? text;
+    try {
+      const document = parseJson(attempt, 'the edited configuration');
+      return { document, parsed: options.parse(document) };
+    } catch (error) {
+      if (!isCloudliftError(error) || !(error instanceof ValidationError) || !ctx.ui.options.interactive) {
+        throw error;
+      }
+      ctx.ui.failure(error.message);
+      for (const line of error.details) {
+        ctx.ui.info(`  ${line}`);
+      }
+      const reopen = await ctx.ui.confirm('Reopen the editor to fix it?', { defaultAnswer: true });
+      if (!reopen) {
+        throw new AbortedError(`Changes aborted: the ${options.what} was not saved`);
+      }
+      text = attempt;
+    }
+  }
+}
+
+/** Parses JSON, reporting the line and column of a syntax error with the offending line. */
+export function parseJson(text: string, source: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const details: string[] = [];
+    let where = '';
+    if (position?.[1] !== undefined) {
+      const offset = Number(position[1]);
+      const before = text.slice(0, offset).split('\n');
+      const line = before.length;
+      const column = (before[before.length - 1] ?? '').length + 1;
+      where = ` at line ${line}, column ${column}`;
+      details.push(`${line}: ${text.split('\n')[line - 1] ?? ''}`);
+    }
+    throw new ValidationError(`Invalid JSON in ${source}${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`, {
+      code: 'InvalidJson',
+      details,
+      hint: 'Fix the JSON syntax (quotes, commas, brackets) and try again.',
+    });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(`Invalid configuration in ${source}: expected a JSON object`, {
+      code: 'InvalidJson',
+      hint: 'The configuration is a JSON object, e.g. {"services": {...}}.',
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
