@@ -1,0 +1,210 @@
+// edit_config: an app's environment variables in Parameter Store (/<env>/<app>/<KEY>, SecureString). Every way in
+// (editor, --set/--unset, --from-file) ends in the same masked preview, confirmation, conflict check and apply.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Context } from '../context.js';
+import { parameterStore } from '../aws/ssm.js';
+import type { ParameterStore, StoredParameter } from '../aws/ssm.js';
+import { countChanges, diffConfig, keysByKind, listLines, listObject } from '../core/config/env-diff.js';
+import type { ConfigChange } from '../core/config/env-diff.js';
+import { describeProblems, parseAssignments, parseEnvText } from '../core/config/env-file.js';
+import { checkEnvSample, describeEnvSampleMismatch, envSampleFixHint } from '../core/env-sample.js';
+import { parameterPrefix } from '../core/naming.js';
+import { AbortedError, UsageError, ValidationError } from '../errors.js';
+import { applyChanges, editInEditor, findConflicts, previewChanges } from './edit-config-steps.js';
+import { readEnvSample } from './env-sample.js';
+
+/** Where the new configuration comes from. */
+export type EditSource =
+  | { kind: 'editor' }
+  | { kind: 'flags'; set: readonly string[]; unset: readonly string[] }
+  | { kind: 'file'; path: string };
+
+/** One edit_config run. */
+export interface EditConfigInput {
+  environment: string;
+  app: string;
+  source: EditSource;
+  /** Show full values in the preview instead of masked ones. */
+  reveal: boolean;
+}
+
+/** The variables as loaded, with what the conflict check needs. */
+export interface LoadedConfig {
+  store: ParameterStore;
+  prefix: string;
+  /** Parameters by key, with their versions at load time. */
+  snapshot: Map<string, StoredParameter>;
+  values: Record<string, string>;
+}
+
+/**
+ * The region of the environment's resources, from its stored configuration; fails with EnvironmentNotFound (hint:
+ * create_environment) when the environment is unknown.
+ */
+export async function environmentRegion(ctx: Context, environment: string): Promise<string> {
+  const store = await import('./config-store.js');
+  return store.environmentRegion(ctx, environment);
+}
+
+/** Loads every variable of the app in the environment (decrypted, with versions). */
+export async function loadConfig(ctx: Context, environment: string, app: string): Promise<LoadedConfig> {
+  const region = await environmentRegion(ctx, environment);
+  const store = await parameterStore(ctx, region);
+  const prefix = parameterPrefix(environment, app);
+  ctx.ui.debug(`Reading ${prefix}* in ${region}`);
+  const parameters = await store.list(prefix);
+  const snapshot = new Map(parameters.map((parameter) => [parameter.key, parameter]));
+  const values: Record<string, string> = {};
+  for (const parameter of parameters) {
+    values[parameter.key] = parameter.value;
+  }
+  ctx.ui.debug(
+    `Found ${parameters.length} parameter(s): ${parameters.map((p) => `${p.key}@v${p.version}`).join(', ')}`,
+  );
+  return { store, prefix, snapshot, values };
+}
+
+/** `--list`: the variables on stdout, masked unless `reveal` (`--json`: one object of key → value). */
+export async function listConfig(
+  ctx: Context,
+  input: { environment: string; app: string; reveal: boolean },
+): Promise<void> {
+  const loaded = await loadConfig(ctx, input.environment, input.app);
+  if (ctx.globals.json) {
+    ctx.ui.json(listObject(loaded.values, input.reveal));
+  } else if (Object.keys(loaded.values).length === 0) {
+    ctx.ui.warn(`No variables are stored for ${input.app} in ${input.environment} (${loaded.prefix}).`);
+    ctx.ui.recommend([`cloudlift edit_config -e ${input.environment} --name ${input.app} --set KEY=VALUE`]);
+  } else {
+    ctx.ui.data(listLines(loaded.values, input.reveal).join('\n'));
+    if (!input.reveal) {
+      ctx.ui.info(ctx.ui.colors.dim('Values are masked; add --reveal to print them in full.'));
+    }
+  }
+  await warnAboutEnvSample(ctx, loaded.values, input);
+}
+
+/** Edits the variables from the chosen source, previews, confirms, checks for concurrent edits, and applies. */
+export async function editConfig(ctx: Context, input: EditConfigInput): Promise<void> {
+  const prefix = parameterPrefix(input.environment, input.app);
+  // Flags and files are checked before anything is read or written.
+  const early = await checkedSource(ctx, input.source, prefix);
+  const loaded = await loadConfig(ctx, input.environment, input.app);
+  const desired =
+    early === undefined ? await editInEditor(ctx, loaded, input) : early(loaded.values, ctx, input);
+  if (desired === undefined) {
+    ctx.ui.warn('No changes made, exiting.');
+    return;
+  }
+  const changes = diffConfig(loaded.values, desired);
+  if (changes.length === 0) {
+    ctx.ui.warn('No changes made, exiting.');
+    return;
+  }
+  previewChanges(ctx, changes, input);
+  await warnAboutEnvSample(ctx, desired, input);
+  const confirmed = await ctx.ui.confirm(`Apply these changes to ${input.app} in ${input.environment}?`, {
+    flagHint: 'Pass --yes to apply without asking (the preview above is still printed).',
+  });
+  if (!confirmed) {
+    throw new AbortedError('Changes aborted: nothing was changed');
+  }
+  await findConflicts(ctx, loaded, changes, input);
+  await applyChanges(ctx, loaded, changes);
+  report(ctx, changes, input);
+}
+
+type Desired = (
+  current: Record<string, string>,
+  ctx: Context,
+  input: EditConfigInput,
+) => Record<string, string>;
+
+/** Validates flags or a file up front; returns how to compute the desired state, or undefined for the editor. */
+async function checkedSource(ctx: Context, source: EditSource, prefix: string): Promise<Desired | undefined> {
+  if (source.kind === 'editor') {
+    return undefined;
+  }
+  if (source.kind === 'flags') {
+    const parsed = parseAssignments(source.set, source.unset, prefix);
+    if (parsed.problems.length > 0) {
+      throw new UsageError(`Invalid --set/--unset arguments; nothing was changed`, {
+        details: parsed.problems,
+        hint: 'Write --set KEY=VALUE (repeatable) and --unset KEY; keys use letters, digits, "_", "." and "-".',
+      });
+    }
+    return (current, context, input) => {
+      const next = { ...current, ...parsed.set };
+      for (const key of parsed.unset) {
+        if (!Object.hasOwn(next, key)) {
+          context.ui.warn(`${key} is not set for ${input.app} in ${input.environment}; nothing to remove.`);
+        }
+        delete next[key];
+      }
+      return next;
+    };
+  }
+  const text = await readSourceFile(ctx, source.path);
+  const parsed = parseEnvText(text, prefix);
+  if (parsed.problems.length > 0) {
+    throw new ValidationError(
+      `${source.path} has ${parsed.problems.length} problem(s); nothing was changed`,
+      {
+        details: describeProblems(parsed.problems),
+        hint: `Fix those lines (one KEY=VALUE per line, # for comments) and run the command again.`,
+      },
+    );
+  }
+  return () => parsed.values;
+}
+
+async function readSourceFile(ctx: Context, path: string): Promise<string> {
+  try {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return await readFile(resolve(ctx.cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path}: ${(error as Error).message}`, {
+      hint: 'Pass an existing KEY=VALUE file to --from-file (or - for stdin).',
+    });
+  }
+}
+
+/** Warns (keys only) when the variables no longer match env.sample in the current folder. */
+async function warnAboutEnvSample(
+  ctx: Context,
+  values: Record<string, string>,
+  input: { environment: string; app: string },
+): Promise<void> {
+  const sample = await readEnvSample(ctx.cwd);
+  if (sample === undefined) {
+    return;
+  }
+  const envSample = checkEnvSample(sample, Object.keys(values));
+  if (envSample.ok) {
+    return;
+  }
+  ctx.ui.warn(`The variables do not match env.sample in ${ctx.cwd}; deploy_service will refuse them:`);
+  for (const line of describeEnvSampleMismatch(envSample)) {
+    ctx.ui.info(`  ${line}`);
+  }
+  ctx.ui.info(ctx.ui.colors.dim(envSampleFixHint(envSample, input.environment, input.app)));
+}
+
+function report(ctx: Context, changes: readonly ConfigChange[], input: EditConfigInput): void {
+  const counts = countChanges(changes);
+  ctx.ui.success(
+    `Updated ${input.app} in ${input.environment}: ${counts.add} added, ${counts.change} changed, ${counts.remove} removed.`,
+  );
+  if (ctx.globals.json) {
+    ctx.ui.json({ environment: input.environment, app: input.app, ...keysByKind(changes) });
+  }
+  ctx.ui.info('Running containers keep the old values until the next deploy.');
+  ctx.ui.recommend([`cloudlift deploy_service -e ${input.environment} --name ${input.app}`]);
+}
