@@ -1,0 +1,269 @@
+// The release ledger's rules: what a release is, how outcomes read, which release a rollback restores, the command
+// that undoes a rollback, and the rows `releases` prints. Pure: times come in as arguments.
+
+/** How a release ended; `in-progress` until the deploy that owns it finishes. */
+export type ReleaseOutcome =
+  'in-progress' | 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'cancelled';
+
+/** What made the release. */
+export type ReleaseKind = 'deploy' | 'rollback' | 'config';
+
+/** One ECS service's task definition in a release. */
+export interface ServiceRevision {
+  /** The logical service (`<Svc>`, a key of the config's `services`). */
+  component: string;
+  /** The ECS service name (from the stack output `<Svc>EcsServiceName`). */
+  ecsService: string;
+  /** The task definition ARN the release rolled out. */
+  taskDefinition: string;
+  /** The task definition the service ran before, when known. */
+  previousTaskDefinition?: string;
+  /** The image of the service's main container. */
+  image?: string;
+}
+
+/** One entry of the ledger: release `number` of `app` in `environment`. */
+export interface Release {
+  app: string;
+  environment: string;
+  number: number;
+  kind: ReleaseKind;
+  outcome: ReleaseOutcome;
+  /** ISO-8601 times. */
+  startedAt: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  /** The STS caller ARN of whoever ran the command. */
+  actor: string;
+  /** The image tag (`deploy_service --version`, or the git sha). */
+  version?: string;
+  gitSha?: string;
+  image?: string;
+  imageDigest?: string;
+  services: ServiceRevision[];
+  /** SSM parameter versions under `/<env>/<app>/`, by variable name (never values). */
+  configVersions?: Record<string, number>;
+  /** The release a rollback restored. */
+  rollbackOf?: number;
+  /** Why it failed, or a note. */
+  reason?: string;
+  /** The cloudlift version that wrote the record. */
+  toolVersion?: string;
+}
+
+/** How long a deploy lock lives without being refreshed (and when an unfinished release counts as abandoned). */
+export const lockTtlSeconds = 60 * 60;
+
+/** The number a new release gets after `latest` (undefined when the ledger is empty). */
+export function nextReleaseNumber(latest: number | undefined): number {
+  return latest === undefined ? 1 : latest + 1;
+}
+
+/** The outcome to show: an `in-progress` release older than the lock TTL was abandoned (its process died). */
+export function displayOutcome(release: Release, now: Date): ReleaseOutcome | 'abandoned' {
+  if (release.outcome !== 'in-progress') {
+    return release.outcome;
+  }
+  const started = Date.parse(release.startedAt);
+  return Number.isFinite(started) && now.getTime() - started > lockTtlSeconds * 1000
+    ? 'abandoned'
+    : 'in-progress';
+}
+
+/** Seconds between two ISO times, rounded to a tenth, never negative. */
+export function durationBetween(startedAt: string, finishedAt: string): number {
+  const milliseconds = Date.parse(finishedAt) - Date.parse(startedAt);
+  return Number.isFinite(milliseconds) ? Math.max(0, Math.round(milliseconds / 100) / 10) : 0;
+}
+
+/** Why a rollback target could not be chosen, in words for the user. */
+export interface NoTarget {
+  problem: string;
+}
+
+/**
+ * The release a rollback restores. With `to`, that release (it must exist, be finished and name task definitions).
+ * Without, the newest successful release before the latest one: after a good deploy that is the one before it;
+ * after a failed deploy it is the last one that worked. Releases may come in any order.
+ */
+export function chooseRollbackTarget(releases: readonly Release[], to?: number): Release | NoTarget {
+  const sorted = [...releases].sort((a, b) => b.number - a.number);
+  const latest = sorted[0];
+  if (latest === undefined) {
+    return { problem: 'no releases are recorded yet' };
+  }
+  if (to !== undefined) {
+    const chosen = sorted.find((release) => release.number === to);
+    if (chosen === undefined) {
+      return { problem: `release ${to} does not exist (the latest is ${latest.number})` };
+    }
+    if (chosen.outcome === 'in-progress') {
+      return { problem: `release ${to} has not finished` };
+    }
+    if (chosen.services.length === 0) {
+      return { problem: `release ${to} recorded no task definitions (it failed before registering any)` };
+    }
+    return chosen;
+  }
+  const target = sorted.find(
+    (release) =>
+      release.number < latest.number && release.outcome === 'succeeded' && release.services.length > 0,
+  );
+  return target ?? { problem: `no successful release before release ${latest.number}` };
+}
+
+/** True when the argument is a NoTarget. */
+export function isNoTarget(value: Release | NoTarget): value is NoTarget {
+  return 'problem' in value;
+}
+
+/** The command that undoes a rollback: roll back to the release that was the latest before it. */
+export function undoCommand(app: string, environment: string, previousLatest: number): string {
+  return `cloudlift rollback -e ${environment} --name ${app} --to ${previousLatest}`;
+}
+
+/**
+ * A short stable fingerprint of a set of SSM parameter versions (FNV-1a over the sorted `name:version` pairs): the
+ * "config version" a release shows. Equal fingerprints mean the same variables at the same versions.
+ */
+export function configFingerprint(versions: Readonly<Record<string, number>> | undefined): string {
+  if (versions === undefined) {
+    return '';
+  }
+  const text = Object.keys(versions)
+    .sort()
+    .map((name) => `${name}:${versions[name] ?? 0}`)
+    .join('\n');
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Variables whose SSM version differs between two releases' config versions (added, removed or changed). */
+export function changedConfigKeys(
+  before: Readonly<Record<string, number>> | undefined,
+  after: Readonly<Record<string, number>> | undefined,
+): string[] {
+  if (before === undefined || after === undefined) {
+    return [];
+  }
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => before[name] !== after[name]).sort();
+}
+
+/** The short form of a task definition ARN: `family:revision`. */
+export function taskDefinitionLabel(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}
+
+/** The short form of an actor ARN: the part after the last `/` (user or role session), else the ARN. */
+export function actorLabel(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 && slash < arn.length - 1 ? arn.slice(slash + 1) : arn;
+}
+
+/** The header of the `releases` table. */
+export const releaseTableHead = [
+  '#',
+  'When',
+  'Who',
+  'Kind',
+  'Version',
+  'Task definitions',
+  'Config',
+  'Outcome',
+  'Took',
+];
+
+/** One row of the `releases` table per release, newest first. */
+export function releaseRows(releases: readonly Release[], now: Date): string[][] {
+  return [...releases]
+    .sort((a, b) => b.number - a.number)
+    .map((release) => [
+      `v${release.number}`,
+      release.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      actorLabel(release.actor),
+      release.kind === 'rollback' && release.rollbackOf !== undefined
+        ? `rollback to v${release.rollbackOf}`
+        : release.kind,
+      release.version ?? release.gitSha?.slice(0, 12) ?? '',
+      release.services
+        .map((service) => `${service.component}: ${taskDefinitionLabel(service.taskDefinition)}`)
+        .join('\n'),
+      configFingerprint(release.configVersions),
+      outcomeText(release, now),
+      release.durationSeconds === undefined ? '' : `${release.durationSeconds}s`,
+    ]);
+}
+
+function outcomeText(release: Release, now: Date): string {
+  const outcome = displayOutcome(release, now);
+  if (release.reason === undefined || outcome === 'succeeded') {
+    return outcome;
+  }
+  const reason = release.reason.length > 60 ? `${release.reason.slice(0, 57)}...` : release.reason;
+  return `${outcome}: ${reason}`;
+}
+
+/** The JSON form of a release for `--json` (the record plus the derived fields the table shows). */
+export function releaseJson(release: Release, now: Date): Record<string, unknown> {
+  return {
+    ...release,
+    displayOutcome: displayOutcome(release, now),
+    configFingerprint: configFingerprint(release.configVersions),
+  };
+}
+
+/** The deploy lock of one app in one environment, as stored. */
+export interface DeployLock {
+  app: string;
+  environment: string;
+  /** STS caller ARN of the holder. */
+  holder: string;
+  /** Where the holder runs (host name and process id), to tell two terminals of one person apart. */
+  host: string;
+  /** What the holder is doing, e.g. `deploy_service` or `rollback to v3`. */
+  purpose: string;
+  /** ISO-8601 times. */
+  acquiredAt: string;
+  expiresAt: string;
+  /** A random token: only the holder that wrote it may refresh or release the lock. */
+  token: string;
+}
+
+/** "3m 20s", "2h 05m": how long ago `since` was. */
+export function ago(since: string, now: Date): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
+  if (!Number.isFinite(seconds)) {
+    return 'an unknown time';
+  }
+  if (seconds < 60) {
+    return `${seconds}s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  }
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** True when the lock's expiry time has passed at `now`. */
+export function isLockExpired(lock: DeployLock, now: Date): boolean {
+  return Date.parse(lock.expiresAt) <= now.getTime();
+}
+
+/** The message and next step when a deploy finds the lock held by someone else. */
+export function lockHeldText(lock: DeployLock, now: Date): { message: string; hint: string } {
+  return {
+    message:
+      `Another ${lock.purpose} of ${lock.app} to ${lock.environment} is running: started by ${lock.holder} ` +
+      `on ${lock.host} at ${lock.acquiredAt} (${ago(lock.acquiredAt, now)} ago); nothing was changed`,
+    hint:
+      `Wait for it to finish and run the command again. If that run crashed, the lock expires at ${lock.expiresAt}; ` +
+      `to break it now, add --force-unlock (only when you are sure nothing is deploying).`,
+  };
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  actorLabel,
+  ago,
+  changedConfigKeys,
+  chooseRollbackTarget,
+  configFingerprint,
+  displayOutcome,
+  durationBetween,
+  isLockExpired,
+  isNoTarget,
+  lockHeldText,
+  nextReleaseNumber,
+  releaseRows,
+  taskDefinitionLabel,
+  undoCommand,
+} from '../../src/core/releases.js';
+import type { DeployLock, Release, ReleaseOutcome } from '../../src/core/releases.js';
+
+const td = (revision: number): string =>
+  `arn:aws:ecs:us-east-1:123456789012:task-definition/WebFamily:${revision}`;
+
+function release(number: number, outcome: ReleaseOutcome, extra: Partial<Release> = {}): Release {
+  return {
+    app: 'shop',
+    environment: 'staging',
+    number,
+    kind: 'deploy',
+    outcome,
+    startedAt: '2026-11-26T10:00:00.000Z',
+    actor: 'arn:aws:sts::123456789012:assumed-role/Dev/alice',
+    services: [{ component: 'Web', ecsService: 'shop-staging-Web-1', taskDefinition: td(number) }],
+    ...extra,
+  };
+}
+
+describe('nextReleaseNumber', () => {
+  it('starts at 1 and counts up', () => {
+    expect(nextReleaseNumber(undefined)).toBe(1);
+    expect(nextReleaseNumber(41)).toBe(42);
+  });
+});
+
+describe('chooseRollbackTarget', () => {
+  it('after a good deploy picks the successful release before the latest', () => {
+    const target = chooseRollbackTarget([
+      release(1, 'succeeded'),
+      release(3, 'succeeded'),
+      release(2, 'succeeded'),
+    ]);
+    expect(isNoTarget(target) ? target.problem : target.number).toBe(2);
+  });
+
+  it('after a failed deploy picks the last release that worked', () => {
+    const target = chooseRollbackTarget([
+      release(1, 'succeeded'),
+      release(2, 'succeeded'),
+      release(3, 'failed'),
+    ]);
+    expect(isNoTarget(target) ? target.problem : target.number).toBe(2);
+  });
+
+  it('skips failed and rolled-back releases and ones without task definitions', () => {
+    const target = chooseRollbackTarget([
+      release(1, 'succeeded'),
+      release(2, 'rolled-back'),
+      release(3, 'succeeded', { services: [] }),
+      release(4, 'timed-out'),
+      release(5, 'succeeded'),
+    ]);
+    expect(isNoTarget(target) ? target.problem : target.number).toBe(1);
+  });
+
+  it('toggles back after a rollback (like heroku)', () => {
+    const target = chooseRollbackTarget([
+      release(1, 'succeeded'),
+      release(2, 'succeeded'),
+      release(3, 'succeeded', { kind: 'rollback', rollbackOf: 1 }),
+    ]);
+    expect(isNoTarget(target) ? target.problem : target.number).toBe(2);
+  });
+
+  it('explains why there is nothing to roll back to', () => {
+    expect(chooseRollbackTarget([])).toEqual({ problem: 'no releases are recorded yet' });
+    expect(chooseRollbackTarget([release(1, 'succeeded')])).toEqual({
+      problem: 'no successful release before release 1',
+    });
+  });
+
+  it('honours --to, refusing unknown, unfinished and empty releases', () => {
+    const ledger = [
+      release(1, 'succeeded'),
+      release(2, 'failed'),
+      release(3, 'in-progress'),
+      release(4, 'failed', { services: [] }),
+    ];
+    const two = chooseRollbackTarget(ledger, 2);
+    expect(isNoTarget(two) ? two.problem : two.number).toBe(2);
+    expect(chooseRollbackTarget(ledger, 9)).toEqual({
+      problem: 'release 9 does not exist (the latest is 4)',
+    });
+    expect(chooseRollbackTarget(ledger, 3)).toEqual({ problem: 'release 3 has not finished' });
+    expect(chooseRollbackTarget(ledger, 4)).toMatchObject({
+      problem: expect.stringContaining('no task definitions'),
+    });
+  });
+});
+
+describe('displayOutcome', () => {
+  it('calls an unfinished release abandoned after the lock TTL', () => {
+    const started = release(1, 'in-progress');
+    expect(displayOutcome(started, new Date('2026-11-26T10:59:00Z'))).toBe('in-progress');
+    expect(displayOutcome(started, new Date('2026-11-26T11:00:01Z'))).toBe('abandoned');
+    expect(displayOutcome(release(1, 'failed'), new Date('2030-01-01T00:00:00Z'))).toBe('failed');
+  });
+});
+
+describe('small formatters', () => {
+  it('measures durations in tenths of seconds', () => {
+    expect(durationBetween('2026-11-26T10:00:00.000Z', '2026-11-26T10:01:02.340Z')).toBe(62.3);
+    expect(durationBetween('2026-11-26T10:00:01Z', '2026-11-26T10:00:00Z')).toBe(0);
+  });
+
+  it('shortens ARNs', () => {
+    expect(taskDefinitionLabel(td(7))).toBe('WebFamily:7');
+    expect(actorLabel('arn:aws:sts::1:assumed-role/Dev/alice')).toBe('alice');
+    expect(actorLabel('arn:aws:iam::1:root')).toBe('arn:aws:iam::1:root');
+  });
+
+  it('writes the undo command', () => {
+    expect(undoCommand('shop', 'staging', 4)).toBe('cloudlift rollback -e staging --name shop --to 4');
+  });
+
+  it('says how long ago', () => {
+    const now = new Date('2026-11-26T12:05:09Z');
+    expect(ago('2026-11-26T12:05:00Z', now)).toBe('9s');
+    expect(ago('2026-11-26T12:00:00Z', now)).toBe('5m 09s');
+    expect(ago('2026-11-26T09:00:00Z', now)).toBe('3h 05m');
+  });
+});
+
+describe('config versions', () => {
+  it('fingerprints the set of name:version pairs independent of order', () => {
+    const a = configFingerprint({ A: 1, B: 2 });
+    expect(a).toMatch(/^[0-9a-f]{8}$/);
+    expect(configFingerprint({ B: 2, A: 1 })).toBe(a);
+    expect(configFingerprint({ A: 1, B: 3 })).not.toBe(a);
+    expect(configFingerprint({ A: 1 })).not.toBe(a);
+    expect(configFingerprint(undefined)).toBe('');
+  });
+
+  it('lists changed, added and removed variables', () => {
+    expect(changedConfigKeys({ A: 1, B: 2, C: 1 }, { A: 1, B: 3, D: 1 })).toEqual(['B', 'C', 'D']);
+    expect(changedConfigKeys(undefined, { A: 1 })).toEqual([]);
+  });
+});
+
+describe('releaseRows', () => {
+  it('lists newest first with short labels and a truncated reason', () => {
+    const rows = releaseRows(
+      [
+        release(1, 'succeeded', { version: 'abc123', durationSeconds: 12.5, configVersions: { A: 1 } }),
+        release(2, 'failed', { reason: 'x'.repeat(80) }),
+        release(3, 'succeeded', { kind: 'rollback', rollbackOf: 1 }),
+      ],
+      new Date('2026-11-26T10:05:00Z'),
+    );
+    expect(rows.map((row) => row[0])).toEqual(['v3', 'v2', 'v1']);
+    expect(rows[0]?.[3]).toBe('rollback to v1');
+    expect(rows[1]?.[7]).toBe(`failed: ${'x'.repeat(57)}...`);
+    expect(rows[2]).toEqual([
+      'v1',
+      '2026-11-26 10:00:00Z',
+      'alice',
+      'deploy',
+      'abc123',
+      'Web: WebFamily:1',
+      configFingerprint({ A: 1 }),
+      'succeeded',
+      '12.5s',
+    ]);
+  });
+});
+
+describe('deploy lock texts', () => {
+  const lock: DeployLock = {
+    app: 'shop',
+    environment: 'staging',
+    holder: 'arn:aws:sts::1:assumed-role/Dev/bob',
+    host: 'ci-7 (pid 42)',
+    purpose: 'deploy_service',
+    acquiredAt: '2026-11-26T10:00:00.000Z',
+    expiresAt: '2026-11-26T11:00:00.000Z',
+    token: 't',
+  };
+
+  it('names who holds the lock, since when, and how to break it', () => {
+    const text = lockHeldText(lock, new Date('2026-11-26T10:03:00Z'));
+    expect(text.message).toBe(
+      'Another deploy_service of shop to staging is running: started by arn:aws:sts::1:assumed-role/Dev/bob on ci-7 (pid 42) at 2026-11-26T10:00:00.000Z (3m 00s ago); nothing was changed',
+    );
+    expect(text.hint).toContain('--force-unlock');
+    expect(text.hint).toContain('2026-11-26T11:00:00.000Z');
+  });
+
+  it('knows when a lock has expired', () => {
+    expect(isLockExpired(lock, new Date('2026-11-26T10:59:59Z'))).toBe(false);
+    expect(isLockExpired(lock, new Date('2026-11-26T11:00:00Z'))).toBe(true);
+  });
+});
