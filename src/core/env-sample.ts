@@ -110,8 +110,9 @@ export function envSampleFixHint(report: EnvSampleReport, environment: string, a
   }
   if (report.missingInSample.length > 0) {
     const unsets = report.missingInSample.map((key) => `--unset ${key}`).join(' ');
+    const them = report.missingInSample.length === 1 ? 'it' : 'them';
     parts.push(
-      `Add ${report.missingInSample.join(', ')} to env.sample, or remove them with \`${base} ${unsets}\`.`,
+      `Add ${report.missingInSample.join(', ')} to env.sample, or remove ${them} with \`${base} ${unsets}\`.`,
     );
   }
   if (report.problems.length > 0) {

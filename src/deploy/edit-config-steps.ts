@@ -148,7 +148,7 @@ export async function findConflicts(
   }
   if (conflicts.length > 0) {
     throw new ConflictError(
-      `Parameter Store changed while you were editing: ${conflicts.join(', ')} changed since cloudlift read them; nothing was written`,
+      `Someone else changed ${conflicts.join(', ')} in Parameter Store while you were editing; nothing was written`,
       `Run \`cloudlift edit_config -e ${target.environment} --name ${target.app}\` again to start from the current values (your changes are listed above).`,
     );
   }

@@ -78,6 +78,9 @@ export async function editText(ui: Ui, text: string, options: EditOptions): Prom
   const env = options.env ?? process.env;
   const terminal = options.terminal ?? (process.stdin.isTTY === true && ui.options.stderr.isTTY === true);
   const editor = resolveEditor(env, terminal, options.noEditorHint);
+  if (isAborted(options.signal)) {
+    throw new InterruptedError('Interrupted before the editor opened: nothing was changed');
+  }
   const folder = await mkdtemp(join(tmpdir(), 'cloudlift-'));
   const removeNow = (): void => rmSync(folder, { recursive: true, force: true });
   const onTerminate = (signal: NodeJS.Signals): void => {
@@ -95,7 +98,7 @@ export async function editText(ui: Ui, text: string, options: EditOptions): Prom
     await writeFile(file, text, { mode: 0o600, flag: 'wx' });
     ui.debug(`Opening ${file} with ${editor}`);
     await runEditor(editor, file, env);
-    if (options.signal?.aborted === true) {
+    if (isAborted(options.signal)) {
       throw new InterruptedError('Interrupted while editing: nothing was changed');
     }
     const saved = await readSaved(file);
@@ -106,6 +109,11 @@ export async function editText(ui: Ui, text: string, options: EditOptions): Prom
     process.off('SIGTERM', onTerminate);
     process.off('SIGHUP', onTerminate);
   }
+}
+
+/** A function, not an inline check: TypeScript would keep the narrowing from before the editor ran. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }
 
 /** Runs `<editor> "<file>"` through /bin/sh so editor values with arguments (`code --wait`) work. */

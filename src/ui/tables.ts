@@ -15,10 +15,10 @@ export function renderTable(
   colors: Colors,
   cellColor?: CellColor,
 ): string {
-  // cli-table3's own colour support is switched off: it would ignore NO_COLOR.
+  // cli-table3's own colour support is switched off (it would ignore NO_COLOR); compact: no line between rows.
   const table = new Table({
     head: head.map((title) => colors.bold(title)),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const row of rows) {
     table.push(row.map((cell, column) => cellColor?.(row, column)?.(cell) ?? cell));

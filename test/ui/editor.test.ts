@@ -107,10 +107,10 @@ describe('editText', () => {
     expect(result).toBe('V\n');
   });
 
-  it('says an interrupted edit changed nothing, and still removes the file', async () => {
-    const editor = fakeEditor('interrupted', `printf 'A=2\\n' > "$1"`);
+  it('says an edit interrupted while the editor was open changed nothing, and still removes the file', async () => {
+    const editor = fakeEditor('interrupted', `printf 'A=2\\n' > "$1"; sleep 0.5`);
     const controller = new AbortController();
-    controller.abort();
+    setTimeout(() => controller.abort(), 100);
     const failure = editText(ui(), 'A=1\n', {
       suffix: '.env',
       env: { VISUAL: editor.command, PATH: process.env.PATH },
@@ -118,6 +118,19 @@ describe('editText', () => {
     });
     await expect(failure).rejects.toMatchObject({ code: 'Interrupted', exitCode: 130 });
     expect(existsSync(logged(editor.log).file)).toBe(false);
+  });
+
+  it('does not open the editor once interrupted', async () => {
+    const editor = fakeEditor('never', 'true');
+    const controller = new AbortController();
+    controller.abort();
+    const failure = editText(ui(), 'A=1\n', {
+      suffix: '.env',
+      env: { VISUAL: editor.command },
+      signal: controller.signal,
+    });
+    await expect(failure).rejects.toMatchObject({ code: 'Interrupted' });
+    expect(existsSync(editor.log)).toBe(false);
   });
 
   it('fails when the editor deletes the file', async () => {

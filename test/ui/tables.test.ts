@@ -3,14 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { renderTable } from '../../src/ui/tables.js';
 
 describe('renderTable', () => {
-  it('draws a boxed table without colour codes when colours are off', () => {
-    const text = renderTable(['Type', 'Config'], [['add', 'PORT']], pc.createColors(false));
+  it('draws a boxed table, one line per row, without colour codes when colours are off', () => {
+    const text = renderTable(
+      ['Type', 'Config'],
+      [
+        ['add', 'PORT'],
+        ['remove', 'HOST'],
+      ],
+      pc.createColors(false),
+    );
     expect(text.split('\n')).toEqual([
-      '┌──────┬────────┐',
-      '│ Type │ Config │',
-      '├──────┼────────┤',
-      '│ add  │ PORT   │',
-      '└──────┴────────┘',
+      '┌────────┬────────┐',
+      '│ Type   │ Config │',
+      '├────────┼────────┤',
+      '│ add    │ PORT   │',
+      '│ remove │ HOST   │',
+      '└────────┴────────┘',
     ]);
   });
 
