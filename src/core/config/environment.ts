@@ -1,0 +1,211 @@
+// The environment configuration: the `<env>` document stored in DynamoDB table `environment_configurations`, with
+// the keys and value types of Cloudlift 2.1.1 (hyphenated `nat-gateway`, `subnet-1`, ...) so both tools read each
+// other's records, plus two additions the original ignores: an existing VPC and a Fargate-only cluster.
+import { z } from 'zod';
+import { ValidationError } from '../../errors.js';
+import { environmentProblems } from './environment-checks.js';
+import { formatIssues, jsonSchemaOf, lenientObject } from './validate.js';
+
+/** Spot allocation strategies an Auto Scaling group accepts. */
+export const allocationStrategies = [
+  'capacity-optimized',
+  'lowest-price',
+  'price-capacity-optimized',
+  'capacity-optimized-prioritized',
+] as const;
+
+/** The allocation strategy when none is configured (the original's fallback). */
+export const defaultAllocationStrategy = 'capacity-optimized';
+
+const count = z.int().min(0);
+const subnetByCidr = lenientObject({ cidr: z.string() });
+const subnetById = lenientObject({ id: z.string() });
+const subnetPairByCidr = lenientObject({ 'subnet-1': subnetByCidr, 'subnet-2': subnetByCidr });
+const subnetsById = z.record(z.string().regex(/^subnet-[0-9]$/, 'keys are subnet-1 .. subnet-9'), subnetById);
+
+/** A VPC created by the environment stack (the original's only kind). */
+const newVpcSchema = lenientObject({
+  create_new: z.literal(true).optional(),
+  cidr: z.string(),
+  'nat-gateway': lenientObject({ 'elastic-ip-allocation-id': z.string() }),
+  subnets: lenientObject({ public: subnetPairByCidr, private: subnetPairByCidr }),
+});
+
+/** Ours (the Rippling fork's layout): an existing VPC and subnets, referenced by id, never modified. */
+const existingVpcSchema = lenientObject({
+  create_new: z.literal(false),
+  id: z.string(),
+  subnets: lenientObject({ public: subnetsById, private: subnetsById }),
+});
+
+/** EC2 hosts in up to two fleets (on-demand and spot), as in the original. */
+const ec2ClusterSchema = lenientObject({
+  type: z.literal('ec2').optional(),
+  min_instances: count,
+  max_instances: count,
+  spot_min_instances: count.optional(),
+  spot_max_instances: count.optional(),
+  instance_type: z.string(),
+  key_name: z.string(),
+  allocation_strategy: z.enum(allocationStrategies).optional(),
+  /** Where the original's prompts mistakenly saved the strategy (Appendix A #3); read, never written. */
+  spot_allocation_strategy: z.string().optional(),
+  spot_instance_pools: z.int().min(1).max(20).optional(),
+  ecs_instance_default_lifecycle_type: z.enum(['ondemand', 'spot']).optional(),
+  /** SSM parameter path of a custom AMI (its value is JSON with `image_id`), an AMI id, or null / "None". */
+  ami_id: z.string().nullable().optional(),
+});
+
+/** Ours: no EC2 hosts at all; services run on Fargate. Instance counts, if present, must be 0. */
+const fargateClusterSchema = lenientObject({
+  type: z.literal('fargate'),
+  min_instances: count.optional(),
+  max_instances: count.optional(),
+  spot_min_instances: count.optional(),
+  spot_max_instances: count.optional(),
+});
+
+const serviceDefaultsSchema = lenientObject({
+  logging: z.union([z.enum(['awslogs', 'awsfirelens', 'null']), z.null()]).optional(),
+  alb_mode: z.enum(['cluster', 'dedicated']).optional(),
+  disable_service_alarms: z.boolean().optional(),
+  fluentbit_config: lenientObject({
+    image_uri: z.string(),
+    env: z.record(z.string(), z.unknown()).optional(),
+  }).optional(),
+});
+
+/** The `<env>` document. */
+export const environmentConfigSchema = lenientObject({
+  region: z.string(),
+  vpc: z.discriminatedUnion('create_new', [newVpcSchema, existingVpcSchema]),
+  cluster: z.discriminatedUnion('type', [ec2ClusterSchema, fargateClusterSchema]),
+  environment: lenientObject({ notifications_arn: z.string(), ssl_certificate_arn: z.string() }),
+  service_defaults: serviceDefaultsSchema.optional(),
+});
+
+/** A validated environment configuration. */
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+/** The VPC part: created by the stack, or existing. */
+export type VpcConfig = EnvironmentConfig['vpc'];
+/** A VPC the stack creates. */
+export type NewVpcConfig = z.output<typeof newVpcSchema>;
+/** An existing VPC. */
+export type ExistingVpcConfig = z.output<typeof existingVpcSchema>;
+/** The cluster part: EC2 fleets or Fargate only. */
+export type ClusterConfig = EnvironmentConfig['cluster'];
+/** EC2 fleets. */
+export type Ec2ClusterConfig = z.output<typeof ec2ClusterSchema>;
+/** One spot allocation strategy. */
+export type AllocationStrategy = (typeof allocationStrategies)[number];
+
+/** True for an existing VPC (`vpc.create_new: false`). */
+export function isExistingVpc(vpc: VpcConfig): vpc is ExistingVpcConfig {
+  return vpc.create_new === false;
+}
+
+/** True for an EC2 cluster (the default, and the original's only kind). */
+export function isEc2Cluster(cluster: ClusterConfig): cluster is Ec2ClusterConfig {
+  return cluster.type !== 'fargate';
+}
+
+/**
+ * The strategy the spot fleet uses. We read and write `allocation_strategy`; a record created by the original's
+ * prompts has it under `spot_allocation_strategy` instead (Appendix A #3), which the original then ignored.
+ */
+export function effectiveAllocationStrategy(cluster: Ec2ClusterConfig): string {
+  return cluster.allocation_strategy ?? cluster.spot_allocation_strategy ?? defaultAllocationStrategy;
+}
+
+/**
+ * The subnets of one side of a created VPC, in natural key order (`subnet-1`, `subnet-2`, ...). The schema requires
+ * subnet-1 and subnet-2; like the original, further `subnet-N` entries with a `cidr` are created too.
+ */
+export function newVpcSubnets(
+  vpc: NewVpcConfig,
+  side: 'public' | 'private',
+): { key: string; cidr: string }[] {
+  const entries = Object.entries(vpc.subnets[side] as Record<string, unknown>);
+  return entries
+    .filter((entry): entry is [string, { cidr: string }] => {
+      const value = entry[1];
+      return (
+        typeof value === 'object' && value !== null && typeof (value as { cidr?: unknown }).cidr === 'string'
+      );
+    })
+    .map(([key, value]) => ({ key, cidr: value.cidr }))
+    .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+}
+
+/** The subnets of one side of an existing VPC, in natural key order. */
+export function existingVpcSubnets(
+  vpc: ExistingVpcConfig,
+  side: 'public' | 'private',
+): { key: string; id: string }[] {
+  return Object.entries(vpc.subnets[side])
+    .map(([key, value]) => ({ key, id: value.id }))
+    .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+}
+
+/** Instance types of `cluster.instance_type` (comma separated; the on-demand fleet uses only the first). */
+export function instanceTypes(cluster: Ec2ClusterConfig): string[] {
+  return cluster.instance_type
+    .split(',')
+    .map((type) => type.trim())
+    .filter((type) => type !== '');
+}
+
+/** The SSM parameter path of a custom AMI, or undefined for the ECS-optimized default (null and "None" mean unset). */
+export function customAmiParameter(cluster: Ec2ClusterConfig): string | undefined {
+  const value = cluster.ami_id;
+  return value === undefined || value === null || value === 'None' || value.trim() === ''
+    ? undefined
+    : value.trim();
+}
+
+/** The SSM parameter the original reads the ECS-optimized Amazon Linux 2023 AMI from. */
+export const defaultAmiParameter = '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended';
+
+/** Accepts a config file in either layout: the `<env>` document, or the stored `{ "<env>": {...}, ... }` item. */
+export function unwrapEnvironmentDocument(environment: string, document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return document;
+  }
+  const record = document as Record<string, unknown>;
+  const looksInner = 'region' in record && 'vpc' in record;
+  const inner = record[environment];
+  return !looksInner && typeof inner === 'object' && inner !== null ? inner : document;
+}
+
+const hint = (environment: string): string =>
+  `Fix the field named above, then run the command again (cloudlift schema environment prints every field; ` +
+  `cloudlift render_environment -e ${environment} --config-file <file> checks a file without touching AWS).`;
+
+/**
+ * Validates an `<env>` document: the schema first, then the semantic checks (CIDRs, counts, ARNs, ...). Throws a
+ * ValidationError naming every problem's field (`staging.vpc.cidr: ...`); returns the typed config otherwise.
+ */
+export function parseEnvironmentConfig(environment: string, document: unknown): EnvironmentConfig {
+  const result = environmentConfigSchema.safeParse(document, { reportInput: true });
+  const lines = result.success
+    ? environmentProblems(environment, result.data)
+        .filter((problem) => problem.level === 'error')
+        .map((problem) => `${problem.field}: ${problem.message}`)
+    : formatIssues(result.error.issues, [environment]);
+  if (result.success && lines.length === 0) {
+    return result.data;
+  }
+  const first = lines[0] ?? 'invalid';
+  const more =
+    lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : '';
+  throw new ValidationError(`Invalid environment configuration: ${first}${more}`, {
+    code: 'InvalidEnvironmentConfig',
+    details: lines.length > 1 ? lines : [],
+    hint: hint(environment),
+  });
+}
+
+/** The JSON Schema of the `<env>` document, for `cloudlift schema environment` and editor autocompletion. */
+export function environmentJsonSchema(): Record<string, unknown> {
+  return jsonSchemaOf(environmentConfigSchema, 'Cloudlift environment configuration (the <env> document)');
+}
