@@ -1,0 +1,103 @@
+// IAM for shell access: a user's MFA devices, and a dry-run of what a role may do (SimulatePrincipalPolicy).
+import type { Context } from '../context.js';
+import { messageOf } from '../errors.js';
+import { awsErrorName, toCloudliftError } from './errors.js';
+
+/** The result of looking up a user's MFA devices. */
+export type MfaDeviceLookup =
+  | { kind: 'found'; serials: string[] }
+  /** IAM would not tell us (no permission, unknown user): the caller falls back to the original's naming rule. */
+  | { kind: 'unknown'; reason: string };
+
+/** The result of asking IAM whether a role may call some actions. */
+export type PermissionCheck =
+  | { kind: 'allowed' }
+  | { kind: 'denied'; actions: string[] }
+  /** The simulation could not run (no iam:SimulatePrincipalPolicy, or the API failed): not a verdict. */
+  | { kind: 'unknown'; reason: string };
+
+/** The MFA devices of IAM user `userName` (their serial numbers / ARNs), all pages. */
+export async function listMfaDevices(
+  context: Pick<Context, 'aws'>,
+  userName: string,
+): Promise<MfaDeviceLookup> {
+  const sdk = await import('@aws-sdk/client-iam');
+  const client = new sdk.IAMClient(await context.aws.config());
+  const serials: string[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await client.send(new sdk.ListMFADevicesCommand({ UserName: userName, Marker: marker }));
+      for (const device of page.MFADevices ?? []) {
+        if (device.SerialNumber !== undefined) {
+          serials.push(device.SerialNumber);
+        }
+      }
+      marker = page.IsTruncated === true ? page.Marker : undefined;
+    } while (marker !== undefined);
+  } catch (error) {
+    return { kind: 'unknown', reason: softFailure(error, `list the MFA devices of ${userName}`) };
+  }
+  return { kind: 'found', serials };
+}
+
+/**
+ * Whether `principalArn` (a role ARN) is allowed every action in `actions` on any resource. Credential problems are
+ * real errors; anything else (typically no iam:SimulatePrincipalPolicy permission) means "could not check".
+ */
+export async function simulatePermissions(
+  context: Pick<Context, 'aws'>,
+  principalArn: string,
+  actions: readonly string[],
+): Promise<PermissionCheck> {
+  const sdk = await import('@aws-sdk/client-iam');
+  const client = new sdk.IAMClient(await context.aws.config());
+  const denied: string[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new sdk.SimulatePrincipalPolicyCommand({
+          PolicySourceArn: principalArn,
+          ActionNames: [...actions],
+          Marker: marker,
+        }),
+      );
+      for (const result of page.EvaluationResults ?? []) {
+        if (result.EvalDecision !== 'allowed') {
+          denied.push(result.EvalActionName ?? '?');
+        }
+      }
+      marker = page.IsTruncated === true ? page.Marker : undefined;
+    } while (marker !== undefined);
+  } catch (error) {
+    return { kind: 'unknown', reason: softFailure(error, `check the permissions of ${principalArn}`) };
+  }
+  return denied.length === 0 ? { kind: 'allowed' } : { kind: 'denied', actions: denied };
+}
+
+const credentialFailures = new Set([
+  'NoCredentials',
+  'ExpiredCredentials',
+  'InvalidCredentials',
+  'AwsUnreachable',
+]);
+
+/** Rethrows failures the user must fix first (credentials, network); returns a short reason for the others. */
+function softFailure(error: unknown, doing: string): string {
+  const mapped = toCloudliftError(error, doing);
+  if (credentialFailures.has(mapped.code)) {
+    throw mapped;
+  }
+  const name = awsErrorName(error);
+  const message = messageOf(error).split('\n')[0] ?? '';
+  // An emulator or proxy answering with an HTML page gives a parser error; say what happened, not the parser's words.
+  const status =
+    typeof error === 'object' && error !== null
+      ? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+      : undefined;
+  if (status !== undefined && status >= 500) {
+    return `IAM answered with HTTP ${status}`;
+  }
+  return name === '' ? message : `${name}: ${message}`;
+}
