@@ -6,6 +6,8 @@ export class FakeClock implements Clock {
   private current: number;
   /** Every sleep duration asked for, in order. */
   readonly sleeps: number[] = [];
+  /** Called on every sleep with the number of sleeps so far (e.g. to abort a signal at the n-th wait). */
+  onSleep: ((count: number) => void) | undefined;
 
   constructor(start: Date | string = '2025-01-01T00:00:00Z') {
     this.current = new Date(start).getTime();
@@ -25,7 +27,16 @@ export class FakeClock implements Clock {
       return Promise.reject(signal.reason as Error);
     }
     this.sleeps.push(ms);
+    this.onSleep?.(this.sleeps.length);
+    if (isAborted(signal)) {
+      return Promise.reject(signal?.reason as Error);
+    }
     this.current += ms;
     return Promise.resolve();
   }
+}
+
+/** Read through a function so TypeScript does not assume the flag is unchanged after onSleep ran. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }

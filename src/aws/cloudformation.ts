@@ -1,0 +1,287 @@
+// CloudFormation adapter: stacks, change sets (all pages) and stack events (all new pages), in domain terms. It makes
+// no decisions: the use cases in src/deploy/stacks.ts decide what a status means and what to say.
+import type * as Cfn from '@aws-sdk/client-cloudformation';
+import type { Context } from '../context.js';
+import { CloudliftError, messageOf } from '../errors.js';
+import type { ChangeDetail, ResourceChange } from '../core/change-preview.js';
+import type { StackEvent } from '../core/stack-status.js';
+import { aws, isAwsError, toCloudliftError } from './errors.js';
+
+/** Where CloudFormation reads the template from. */
+export type TemplateSource = { body: string } | { url: string };
+
+/** A stack as DescribeStacks sees it. */
+export interface StackDescription {
+  stackId: string;
+  stackName: string;
+  status: string;
+  statusReason?: string;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** What CreateStack and CreateChangeSet both need. */
+export interface StackInput {
+  stackName: string;
+  template: TemplateSource;
+  parameters: Readonly<Record<string, string>>;
+  /** Omitted: an update keeps the stack's tags (an empty list would remove them all). */
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** A change set as DescribeChangeSet sees it, every page of changes merged. */
+export interface ChangeSetDescription {
+  id: string;
+  status: string;
+  statusReason?: string;
+  executionStatus?: string;
+  changes: ResourceChange[];
+}
+
+/** The CloudFormation operations cloudlift needs, bound to one region. */
+export interface StackApi {
+  readonly region: string;
+  /** The stack, or undefined when no stack has that name (deleted stacks are not returned). */
+  describe(stackName: string): Promise<StackDescription | undefined>;
+  /** Starts creating a stack; returns its id. Capabilities: CAPABILITY_NAMED_IAM. */
+  create(input: StackInput & { onFailure: 'ROLLBACK' | 'DO_NOTHING' | 'DELETE' }): Promise<string>;
+  /** Starts creating an UPDATE change set; returns its id. */
+  createChangeSet(input: StackInput & { changeSetName: string }): Promise<string>;
+  describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
+  executeChangeSet(changeSetId: string): Promise<void>;
+  /** Deletes a change set; one that is already gone counts as deleted. */
+  deleteChangeSet(changeSetId: string): Promise<void>;
+  cancelUpdate(stackName: string): Promise<void>;
+  /**
+   * Events newer than `afterEventId` (all of them when undefined), oldest first. Reads as many pages as needed:
+   * DescribeStackEvents returns the newest first, so it stops at the first page holding `afterEventId`.
+   */
+  eventsSince(stackId: string, afterEventId: string | undefined): Promise<StackEvent[]>;
+  /** The id of the newest event of a stack (the boundary before an update starts). */
+  latestEventId(stackId: string): Promise<string | undefined>;
+}
+
+/** Safety net for eventsSince: a stack with a very long history whose boundary event is somehow missing. */
+const maxEventPages = 100;
+
+function record(list: readonly { key?: string; value?: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    if (item.key !== undefined) {
+      out[item.key] = item.value ?? '';
+    }
+  }
+  return out;
+}
+
+function awsList(values: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.entries(values).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function parameterList(values: Readonly<Record<string, string>>) {
+  return Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+}
+
+function templateFields(template: TemplateSource): { TemplateBody?: string; TemplateURL?: string } {
+  return 'body' in template ? { TemplateBody: template.body } : { TemplateURL: template.url };
+}
+
+/** A CloudFormation client for `region`. */
+export async function stackApi(context: Pick<Context, 'aws'>, region: string): Promise<StackApi> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client = new sdk.CloudFormationClient(await context.aws.config(region));
+  const toEvent = (event: Cfn.StackEvent): StackEvent => ({
+    eventId: event.EventId ?? '',
+    stackName: event.StackName ?? '',
+    logicalId: event.LogicalResourceId ?? '',
+    ...(event.PhysicalResourceId === undefined ? {} : { physicalId: event.PhysicalResourceId }),
+    resourceType: event.ResourceType ?? '',
+    status: event.ResourceStatus ?? '',
+    ...(event.ResourceStatusReason === undefined ? {} : { reason: event.ResourceStatusReason }),
+    timestamp: event.Timestamp ?? new Date(0),
+  });
+
+  const api: StackApi = {
+    region,
+    async describe(stackName) {
+      let stacks: Cfn.Stack[];
+      try {
+        const answer = await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }));
+        stacks = answer.Stacks ?? [];
+      } catch (error) {
+        // A missing stack is a ValidationError "Stack with id X does not exist"; no dedicated exception exists.
+        if (isAwsError(error, 'ValidationError') && /does not exist/.test(messageOf(error))) {
+          return undefined;
+        }
+        throw toCloudliftError(error, `read stack ${stackName} in ${region}`);
+      }
+      const stack = stacks[0];
+      if (stack === undefined) {
+        return undefined;
+      }
+      return {
+        stackId: stack.StackId ?? stackName,
+        stackName: stack.StackName ?? stackName,
+        status: stack.StackStatus ?? 'UNKNOWN',
+        ...(stack.StackStatusReason === undefined ? {} : { statusReason: stack.StackStatusReason }),
+        parameters: record(
+          (stack.Parameters ?? []).map((p) => ({ key: p.ParameterKey, value: p.ParameterValue })),
+        ),
+        outputs: record((stack.Outputs ?? []).map((o) => ({ key: o.OutputKey, value: o.OutputValue }))),
+        tags: record((stack.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value }))),
+      };
+    },
+
+    async create(input) {
+      try {
+        const answer = await client.send(
+          new sdk.CreateStackCommand({
+            StackName: input.stackName,
+            ...templateFields(input.template),
+            Parameters: parameterList(input.parameters),
+            ...(input.tags === undefined ? {} : { Tags: awsList(input.tags) }),
+            Capabilities: ['CAPABILITY_NAMED_IAM'],
+            OnFailure: input.onFailure,
+          }),
+        );
+        return answer.StackId ?? input.stackName;
+      } catch (error) {
+        if (isAwsError(error, 'AlreadyExistsException')) {
+          throw new CloudliftError('StackExists', `Stack ${input.stackName} already exists in ${region}`, {
+            cause: error,
+            hint: 'Someone created it a moment ago; run the command again to see its state.',
+          });
+        }
+        throw toCloudliftError(error, `create stack ${input.stackName} in ${region}`);
+      }
+    },
+
+    async createChangeSet(input) {
+      const answer = await aws(`create a change set for stack ${input.stackName} in ${region}`, () =>
+        client.send(
+          new sdk.CreateChangeSetCommand({
+            StackName: input.stackName,
+            ChangeSetName: input.changeSetName,
+            ChangeSetType: 'UPDATE',
+            ...templateFields(input.template),
+            Parameters: parameterList(input.parameters),
+            ...(input.tags === undefined ? {} : { Tags: awsList(input.tags) }),
+            Capabilities: ['CAPABILITY_NAMED_IAM'],
+          }),
+        ),
+      );
+      return answer.Id ?? input.changeSetName;
+    },
+
+    async describeChangeSet(changeSetId) {
+      const changes: ResourceChange[] = [];
+      let nextToken: string | undefined;
+      let first: Cfn.DescribeChangeSetCommandOutput | undefined;
+      do {
+        const page = await aws(`read change set ${changeSetId}`, () =>
+          client.send(new sdk.DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: nextToken })),
+        );
+        first ??= page;
+        changes.push(...(page.Changes ?? []).flatMap((change) => toResourceChange(change.ResourceChange)));
+        nextToken = page.NextToken;
+      } while (nextToken !== undefined);
+      return {
+        id: first.ChangeSetId ?? changeSetId,
+        status: first.Status ?? 'UNKNOWN',
+        ...(first.StatusReason === undefined ? {} : { statusReason: first.StatusReason }),
+        ...(first.ExecutionStatus === undefined ? {} : { executionStatus: first.ExecutionStatus }),
+        changes,
+      };
+    },
+
+    async executeChangeSet(changeSetId) {
+      await aws(`execute change set ${changeSetId}`, () =>
+        client.send(new sdk.ExecuteChangeSetCommand({ ChangeSetName: changeSetId })),
+      );
+    },
+
+    async deleteChangeSet(changeSetId) {
+      try {
+        await client.send(new sdk.DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+      } catch (error) {
+        if (!isAwsError(error, 'ChangeSetNotFoundException', 'ChangeSetNotFound')) {
+          throw toCloudliftError(error, `delete change set ${changeSetId}`);
+        }
+      }
+    },
+
+    async cancelUpdate(stackName) {
+      await aws(`cancel the update of stack ${stackName} in ${region}`, () =>
+        client.send(new sdk.CancelUpdateStackCommand({ StackName: stackName })),
+      );
+    },
+
+    async eventsSince(stackId, afterEventId) {
+      const collected: StackEvent[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < maxEventPages; page += 1) {
+        const answer = await aws(`read the events of stack ${stackId}`, () =>
+          client.send(new sdk.DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
+        );
+        for (const event of answer.StackEvents ?? []) {
+          if (afterEventId !== undefined && event.EventId === afterEventId) {
+            return collected.reverse();
+          }
+          collected.push(toEvent(event));
+        }
+        nextToken = answer.NextToken;
+        if (nextToken === undefined) {
+          break;
+        }
+      }
+      return collected.reverse();
+    },
+
+    async latestEventId(stackId) {
+      const answer = await aws(`read the events of stack ${stackId}`, () =>
+        client.send(new sdk.DescribeStackEventsCommand({ StackName: stackId })),
+      );
+      return answer.StackEvents?.[0]?.EventId;
+    },
+  };
+  return api;
+}
+
+interface SdkResourceChange {
+  Action?: string;
+  LogicalResourceId?: string;
+  PhysicalResourceId?: string;
+  ResourceType?: string;
+  Replacement?: string;
+  Details?: {
+    Target?: { Attribute?: string; Name?: string; RequiresRecreation?: string };
+    ChangeSource?: string;
+    CausingEntity?: string;
+  }[];
+}
+
+function toResourceChange(change: SdkResourceChange | undefined): ResourceChange[] {
+  if (change === undefined) {
+    return [];
+  }
+  const details: ChangeDetail[] = (change.Details ?? []).map((detail) => ({
+    ...(detail.Target?.Attribute === undefined ? {} : { attribute: detail.Target.Attribute }),
+    ...(detail.Target?.Name === undefined ? {} : { name: detail.Target.Name }),
+    ...(detail.Target?.RequiresRecreation === undefined
+      ? {}
+      : { requiresRecreation: detail.Target.RequiresRecreation }),
+    ...(detail.ChangeSource === undefined ? {} : { changeSource: detail.ChangeSource }),
+    ...(detail.CausingEntity === undefined ? {} : { causingEntity: detail.CausingEntity }),
+  }));
+  return [
+    {
+      action: change.Action ?? 'Unknown',
+      logicalId: change.LogicalResourceId ?? '',
+      resourceType: change.ResourceType ?? '',
+      ...(change.PhysicalResourceId === undefined ? {} : { physicalId: change.PhysicalResourceId }),
+      ...(change.Replacement === undefined ? {} : { replacement: change.Replacement }),
+      details,
+    },
+  ];
+}
