@@ -1,0 +1,120 @@
+// The shared state of one service-template build and the small helpers every part uses.
+import type { Stack, CfnParameter, CfnResource } from 'aws-cdk-lib';
+import type { Cdk } from '../cdk.js';
+import type { HttpInterface, ServiceConfig, ServiceSettings } from '../../config/service.js';
+import { effectiveAlbMode, effectiveLogging } from '../../config/service-checks.js';
+import { serviceIds } from '../../naming.js';
+import type { ServiceFacts } from './facts.js';
+
+/** Parameters of the service stack, referenced by every service. */
+export interface StackParameters {
+  notificationSnsArn: CfnParameter;
+  vpc: CfnParameter;
+  publicSubnet1: CfnParameter;
+  publicSubnet2: CfnParameter;
+  privateSubnet1: CfnParameter;
+  privateSubnet2: CfnParameter;
+}
+
+/** One template build. */
+export interface Build {
+  stack: Stack;
+  cdk: Cdk;
+  config: ServiceConfig;
+  facts: ServiceFacts;
+  team: string;
+  params: StackParameters;
+  /** `ECSServiceRole`, used by EC2 services behind a load balancer in bridge mode. */
+  ecsServiceRole: CfnResource;
+  /** Listener rule priorities handed out so far, by listener ARN. */
+  takenPriorities: Map<string, Set<number>>;
+}
+
+/** One ECS service of the configuration, with the settings every part derives from it. */
+export interface Unit {
+  key: string;
+  settings: ServiceSettings;
+  ids: ReturnType<typeof serviceIds>;
+  isFargate: boolean;
+  /** True when tasks get their own network interface (Fargate, or `custom_metrics` on EC2). */
+  isAwsvpc: boolean;
+  http: HttpInterface | undefined;
+  albMode: 'cluster' | 'dedicated';
+  logging: string | null;
+  alarmsEnabled: boolean;
+}
+
+/** Derives the per-service view of the configuration. */
+export function unitOf(build: Build, key: string, settings: ServiceSettings): Unit {
+  const defaults = build.facts.environmentDefaults;
+  const isFargate = settings.fargate !== undefined;
+  return {
+    key,
+    settings,
+    ids: serviceIds(build.facts.environment, key),
+    isFargate,
+    isAwsvpc: isFargate || settings.custom_metrics !== undefined,
+    http: settings.http_interface,
+    albMode: effectiveAlbMode(settings, defaults),
+    logging: effectiveLogging(settings, defaults),
+    alarmsEnabled: !(settings.disable_service_alarms ?? defaults.disable_service_alarms ?? false),
+  };
+}
+
+/** The `Team` and `environment` tags the original puts on most resources. */
+export function standardTags(build: Build): Array<{ key: string; value: string }> {
+  return [
+    { key: 'Team', value: build.team },
+    { key: 'environment', value: build.facts.environment },
+  ];
+}
+
+/**
+ * Writes a property with the exact JSON type the original used where CDK's typing would change it (`Essential:
+ * "true"`, alarm thresholds as strings). Changing them would be a template change on an existing stack, and a
+ * changed container definition replaces the task definition.
+ */
+export function keepOriginalLiteral(resource: CfnResource, path: string, value: string): void {
+  resource.addPropertyOverride(path, value);
+}
+
+/** The private subnets' references (awsvpc tasks and internal ALBs). */
+export function privateSubnets(build: Build): string[] {
+  return [build.params.privateSubnet1.valueAsString, build.params.privateSubnet2.valueAsString];
+}
+
+/** Python's `json.dumps` (default separators, ASCII only), as the original wrote the CloudliftOptions output. */
+export function pythonJson(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => pythonJson(item)).join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJson(item)}`).join(', ')}}`;
+  }
+  if (typeof value === 'string') {
+    return pythonString(value);
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  }
+  return JSON.stringify(value);
+}
+
+function pythonString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) {
+    return 'aws-cn';
+  }
+  return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
