@@ -35,6 +35,11 @@ export const awsRegions: readonly string[] = [
 // launched since (m7i, c8g, ...), still catches the typos it was written for (`t2.mciro`, `t2micro`).
 const INSTANCE_TYPE =
   /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(-[0-9]+xl)?)$/;
+/** True for an EC2 instance type name of the `family.size` shape (`t3.micro`, `m7i.2xlarge`, `c6gn.metal`). */
+export function isInstanceType(text: string): boolean {
+  return INSTANCE_TYPE.test(text);
+}
+
 const EIP_ALLOCATION = /^eipalloc-[0-9a-f]{8,17}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -151,7 +156,7 @@ function checkEc2Cluster(cluster: Ec2ClusterConfig, at: string, report: Report):
       'is empty; give one or more instance types, comma separated (e.g. t3.micro)',
     );
   }
-  const badType = types.find((type) => !INSTANCE_TYPE.test(type));
+  const badType = types.find((type) => !isInstanceType(type));
   if (badType !== undefined) {
     report(
       `${at}.instance_type`,
@@ -206,7 +211,7 @@ function checkArns(config: EnvironmentConfig, at: string, report: Report): void 
       `${at}.ssl_certificate_arn`,
       `"${certificate}" is not a certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`,
     );
-  } else if (match[2] !== undefined && match[2] !== config.region) {
+  } else if (match[2] !== undefined && match[2] !== config.region && awsRegions.includes(config.region)) {
     report(
       `${at}.ssl_certificate_arn`,
       `is in ${match[2]}, but load balancers need a certificate in the environment region ${config.region}`,

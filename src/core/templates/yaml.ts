@@ -33,6 +33,8 @@ export const cloudFormationTags: YAML.Tags = [...LONG_FORM].flatMap(([short, lon
   ] as YAML.Tags;
 });
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+
 /** The short-form name of a single-key intrinsic object (`{ "Fn::Sub": ... }` → `Sub`), if it is one. */
 function intrinsic(value: unknown): { short: string; argument: unknown } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -54,13 +56,13 @@ function toNode(document: YAML.Document, value: unknown, allowTag: boolean): YAM
   if (found !== undefined) {
     const { short, argument } = found;
     const getAttPair =
-      short === 'GetAtt' &&
-      Array.isArray(argument) &&
-      argument.length === 2 &&
-      argument.every((part) => typeof part === 'string');
-    const node = getAttPair
-      ? document.createNode((argument as string[]).join('.'))
-      : toNode(document, argument, intrinsic(argument) === undefined);
+      short === 'GetAtt' && Array.isArray(argument) && argument.length === 2 && argument.every(isString)
+        ? argument
+        : undefined;
+    const node =
+      getAttPair === undefined
+        ? toNode(document, argument, intrinsic(argument) === undefined)
+        : document.createNode(getAttPair.join('.'));
     node.tag = `!${short}`;
     return node;
   }
