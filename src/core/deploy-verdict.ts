@@ -1,0 +1,245 @@
+// The honest verdict of a rollout: from what ECS reports (service, deployments, new events, stopped tasks of our
+// revision) and the time spent, decide whether the deploy is still going, succeeded, failed, was rolled back, timed
+// out, or cannot be placed. Pure; the watcher in src/deploy/rollout.ts polls ECS and calls it after every poll.
+import { classifyStoppedTask } from './stopped-task.js';
+import type { StoppedTask, TaskFailure } from './stopped-task.js';
+
+/** One entry of a service's `deployments`. */
+export interface ObservedDeployment {
+  id: string;
+  /** PRIMARY (the newest), ACTIVE (being replaced) or INACTIVE. */
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  /** IN_PROGRESS, COMPLETED or FAILED; absent for services ECS does not track (e.g. behind a Classic ELB). */
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+/** One service event (`(service x) has reached a steady state.`). */
+export interface ServiceEvent {
+  id: string;
+  createdAt: Date;
+  message: string;
+}
+
+/** A service as DescribeServices reports it. */
+export interface ObservedService {
+  serviceName: string;
+  /** ACTIVE, DRAINING or INACTIVE. */
+  status: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  taskDefinition: string;
+  deployments: ObservedDeployment[];
+}
+
+/** How long and how patiently to wait. */
+export interface WatchSettings {
+  timeoutMs: number;
+  /** Stop after this many failed tasks of our revision in a row (ECS's circuit breaker waits for 10 or more). */
+  maxFailedTasks: number;
+}
+
+/** Everything the verdict is decided from. */
+export interface Observation {
+  /** The task definition ARN this deploy registered (or re-used). */
+  ourTaskDefinition: string;
+  service: ObservedService;
+  /** Events that appeared after the deploy started. */
+  newEvents: readonly ServiceEvent[];
+  /** Stopped tasks of our revision. */
+  stoppedTasks: readonly StoppedTask[];
+  startedAt: Date;
+  now: Date;
+  /** The last time every desired task of our revision was running: failures before it do not count as a streak. */
+  lastFullyRunningAt?: Date;
+  settings: WatchSettings;
+}
+
+/** Where a rollout stands, for progress lines and the final summary. */
+export interface Progress {
+  desired: number;
+  running: number;
+  pending: number;
+  /** Tasks still running from older deployments. */
+  oldRunning: number;
+  failedTasks: number;
+  rolloutState?: string;
+  text: string;
+}
+
+/** The outcome, or the lack of one yet. */
+export type Verdict =
+  | { kind: 'in-progress'; progress: Progress }
+  | { kind: 'succeeded'; progress: Progress }
+  | { kind: 'failed'; reason: string; failures: TaskFailure[]; progress: Progress }
+  | {
+      kind: 'rolled-back';
+      reason: string;
+      byCircuitBreaker: boolean;
+      runningTaskDefinition: string;
+      progress: Progress;
+    }
+  | { kind: 'timed-out'; progress: Progress }
+  | { kind: 'unplaceable'; reason: string; progress: Progress };
+
+/** The kinds of verdict. */
+export type VerdictKind = Verdict['kind'];
+
+const unplaceablePattern = /unable to place a task/i;
+const cannotStartPattern = /unable to consistently start tasks/i;
+
+function primaryOf(service: ObservedService): ObservedDeployment | undefined {
+  return service.deployments.find((deployment) => deployment.status === 'PRIMARY');
+}
+
+/** The rollout's counts and a one-line summary (`1/2 running, 1 pending, 2 old still running`). */
+export function progressOf(service: ObservedService, ours: string): Progress {
+  const mine = service.deployments.find((d) => d.taskDefinition === ours && d.status === 'PRIMARY');
+  const desired = mine?.desiredCount ?? service.desiredCount;
+  const running = mine?.runningCount ?? 0;
+  const pending = mine?.pendingCount ?? 0;
+  const oldRunning = service.deployments
+    .filter((d) => d !== mine)
+    .reduce((sum, d) => sum + d.runningCount, 0);
+  const parts = [`${running}/${desired} running`];
+  if (pending > 0) {
+    parts.push(`${pending} pending`);
+  }
+  if (oldRunning > 0) {
+    parts.push(`${oldRunning} old still running`);
+  }
+  const failedTasks = mine?.failedTasks ?? 0;
+  if (failedTasks > 0) {
+    parts.push(`${failedTasks} failed`);
+  }
+  return {
+    desired,
+    running,
+    pending,
+    oldRunning,
+    failedTasks,
+    ...(mine?.rolloutState === undefined ? {} : { rolloutState: mine.rolloutState }),
+    text: parts.join(', '),
+  };
+}
+
+/** Failures of our revision since it last had every task running, oldest first. */
+export function failureStreak(observation: Observation): TaskFailure[] {
+  const since = observation.lastFullyRunningAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return observation.stoppedTasks
+    .filter((task) => task.taskDefinitionArn === observation.ourTaskDefinition)
+    .filter((task) => (task.stoppedAt?.getTime() ?? Number.POSITIVE_INFINITY) > since)
+    .sort((a, b) => (a.stoppedAt?.getTime() ?? 0) - (b.stoppedAt?.getTime() ?? 0))
+    .map(classifyStoppedTask)
+    .filter((failure): failure is TaskFailure => failure !== undefined);
+}
+
+function rolledBack(
+  observation: Observation,
+  primary: ObservedDeployment | undefined,
+  progress: Progress,
+): Verdict {
+  const ours = observation.service.deployments.find(
+    (d) => d.taskDefinition === observation.ourTaskDefinition,
+  );
+  const running = primary?.taskDefinition ?? observation.service.taskDefinition;
+  const breakerEvent = observation.newEvents.find((e) =>
+    /circuit breaker|rolling back|rolled back/i.test(e.message),
+  );
+  const byCircuitBreaker = ours?.rolloutState === 'FAILED' || breakerEvent !== undefined;
+  const reason = byCircuitBreaker
+    ? `ECS rolled back to ${running}: ${ours?.rolloutStateReason ?? breakerEvent?.message ?? 'the deployment circuit breaker tripped'}`
+    : `another deployment (${running}) replaced ours while we were waiting`;
+  return { kind: 'rolled-back', reason, byCircuitBreaker, runningTaskDefinition: running, progress };
+}
+
+function isDone(primary: ObservedDeployment, service: ObservedService): boolean {
+  const countsMatch = primary.runningCount === primary.desiredCount && primary.pendingCount === 0;
+  if (primary.rolloutState !== undefined) {
+    return primary.rolloutState === 'COMPLETED' && countsMatch;
+  }
+  // No rollout state (ECS does not track every service): the original's rule, one deployment left, all running.
+  return service.deployments.length === 1 && countsMatch;
+}
+
+/** Decides where a rollout stands (see the module comment). */
+export function judgeRollout(observation: Observation): Verdict {
+  const { service, ourTaskDefinition: ours, settings } = observation;
+  const primary = primaryOf(service);
+  const progress = progressOf(service, ours);
+  if (service.status !== 'ACTIVE') {
+    const reason = `the service is ${service.status} (it is being deleted)`;
+    return { kind: 'failed', reason, failures: [], progress };
+  }
+  if (primary === undefined || primary.taskDefinition !== ours) {
+    return rolledBack(observation, primary, progress);
+  }
+  if (isDone(primary, service)) {
+    return { kind: 'succeeded', progress };
+  }
+  const failures = failureStreak(observation);
+  if (primary.rolloutState === 'FAILED') {
+    const reason = `ECS marked the deployment failed: ${primary.rolloutStateReason ?? 'no reason given'}`;
+    return { kind: 'failed', reason, failures, progress };
+  }
+  if (failures.length >= settings.maxFailedTasks) {
+    const reason = `${failures.length} tasks of the new version failed in a row (--max-failed-tasks ${settings.maxFailedTasks})`;
+    return { kind: 'failed', reason, failures, progress };
+  }
+  const cannotStart = observation.newEvents.find((e) => cannotStartPattern.test(e.message));
+  if (cannotStart !== undefined && failures.length > 0) {
+    return { kind: 'failed', reason: cleanEventMessage(cannotStart.message), failures, progress };
+  }
+  const unplaceable = observation.newEvents.find((e) => unplaceablePattern.test(e.message));
+  if (unplaceable !== undefined && primary.runningCount + primary.pendingCount === 0) {
+    return { kind: 'unplaceable', reason: cleanEventMessage(unplaceable.message), progress };
+  }
+  if (observation.now.getTime() - observation.startedAt.getTime() >= settings.timeoutMs) {
+    return { kind: 'timed-out', progress };
+  }
+  return { kind: 'in-progress', progress };
+}
+
+/** `(service web) has reached a steady state.` → `web has reached a steady state.` (what the original printed). */
+export function cleanEventMessage(message: string): string {
+  return message
+    .replace(/^\(service ([^)]*)\)/, '$1')
+    .replace(/\((task|deployment|instance) ([^)]*)\)/g, '$1 $2');
+}
+
+/** How one service's deploy ended, including the ways that are not ECS verdicts. */
+export type ServiceOutcome =
+  | Exclude<Verdict, { kind: 'in-progress' }>
+  | { kind: 'interrupted'; progress?: Progress }
+  | { kind: 'not-started' }
+  | { kind: 'unchanged' };
+
+/** Outcome kinds, most severe first: the exit code of a multi-service deploy follows the most severe one. */
+export const outcomeSeverity: readonly ServiceOutcome['kind'][] = [
+  'interrupted',
+  'failed',
+  'rolled-back',
+  'unplaceable',
+  'timed-out',
+  'not-started',
+  'succeeded',
+  'unchanged',
+];
+
+/** The most severe outcome kind of a set (`unchanged` for none). */
+export function worstOutcome(kinds: readonly ServiceOutcome['kind'][]): ServiceOutcome['kind'] {
+  for (const kind of outcomeSeverity) {
+    if (kinds.includes(kind)) {
+      return kind;
+    }
+  }
+  return 'unchanged';
+}

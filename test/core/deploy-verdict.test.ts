@@ -1,0 +1,264 @@
+// The rollout verdict for every outcome, from realistic DescribeServices/DescribeTasks answers mapped by the adapter.
+import { describe, expect, it } from 'vitest';
+import type { Service, Task } from '@aws-sdk/client-ecs';
+import { toObservedService, toServiceEvents, toStoppedTask } from '../../src/aws/ecs.js';
+import { cleanEventMessage, judgeRollout, worstOutcome } from '../../src/core/deploy-verdict.js';
+import type { Observation, Verdict } from '../../src/core/deploy-verdict.js';
+import {
+  at,
+  crash,
+  deployment,
+  event,
+  healthCheck,
+  newTd,
+  oldTd,
+  oom,
+  pullError,
+  scaledIn,
+  service,
+  stoppedTask,
+  serviceName,
+} from '../fixtures/ecs-payloads.js';
+
+const settings = { timeoutMs: 600_000, maxFailedTasks: 3 };
+
+function observe(
+  raw: Service,
+  options: { now?: number; stopped?: Task[]; lastFullyRunning?: number } = {},
+): Verdict {
+  const observation: Observation = {
+    ourTaskDefinition: newTd,
+    service: toObservedService(raw),
+    newEvents: toServiceEvents(raw),
+    stoppedTasks: (options.stopped ?? []).map(toStoppedTask),
+    startedAt: at(0),
+    now: at(options.now ?? 30),
+    ...(options.lastFullyRunning === undefined ? {} : { lastFullyRunningAt: at(options.lastFullyRunning) }),
+    settings,
+  };
+  return judgeRollout(observation);
+}
+
+const rolling = (running: number, pending: number, oldRunning: number) => [
+  deployment({ taskDefinition: newTd, runningCount: running, pendingCount: pending }),
+  deployment({
+    taskDefinition: oldTd,
+    status: 'ACTIVE',
+    runningCount: oldRunning,
+    rolloutState: 'COMPLETED',
+  }),
+];
+
+describe('judgeRollout', () => {
+  it('is in progress while the new deployment starts tasks, with a progress summary', () => {
+    const verdict = observe(
+      service(rolling(1, 1, 2), [
+        event(5, `(service ${serviceName}) has started 2 tasks: (task 1a2b) (task 3c4d).`),
+      ]),
+    );
+    expect(verdict.kind).toBe('in-progress');
+    expect(verdict.progress.text).toBe('1/2 running, 1 pending, 2 old still running');
+    expect(verdict.progress.rolloutState).toBe('IN_PROGRESS');
+  });
+
+  it('succeeds only when the PRIMARY runs our task definition, is COMPLETED and running == desired', () => {
+    const done = service(
+      [
+        deployment({
+          taskDefinition: newTd,
+          runningCount: 2,
+          rolloutState: 'COMPLETED',
+          rolloutStateReason: 'ECS deployment ecs-svc/5716512345678901234 completed.',
+        }),
+      ],
+      [event(40, `(service ${serviceName}) has reached a steady state.`)],
+    );
+    expect(observe(done).kind).toBe('succeeded');
+  });
+
+  it('is not a success while the counts match but ECS has not marked the rollout COMPLETED', () => {
+    const raw = service([deployment({ taskDefinition: newTd, runningCount: 2 })]);
+    expect(observe(raw).kind).toBe('in-progress');
+  });
+
+  it('is not a success when the old deployment is gone but tasks are still pending', () => {
+    const raw = service([
+      deployment({ taskDefinition: newTd, runningCount: 1, pendingCount: 1, rolloutState: 'COMPLETED' }),
+    ]);
+    expect(observe(raw).kind).toBe('in-progress');
+  });
+
+  it('uses the original rule (one deployment, all running) for services without a rollout state', () => {
+    const raw = service([
+      deployment({
+        taskDefinition: newTd,
+        runningCount: 2,
+        rolloutState: undefined,
+        rolloutStateReason: undefined,
+      }),
+    ]);
+    expect(observe(raw).kind).toBe('succeeded');
+    const two = service([
+      deployment({ taskDefinition: newTd, runningCount: 2, rolloutState: undefined }),
+      deployment({ taskDefinition: oldTd, status: 'ACTIVE', runningCount: 1, rolloutState: undefined }),
+    ]);
+    expect(observe(two).kind).toBe('in-progress');
+  });
+
+  it('reports a circuit-breaker rollback when our revision is no longer PRIMARY', () => {
+    const raw = service(
+      [
+        deployment({
+          taskDefinition: oldTd,
+          runningCount: 2,
+          rolloutState: 'IN_PROGRESS',
+          id: 'ecs-svc/999',
+        }),
+        deployment({
+          taskDefinition: newTd,
+          status: 'ACTIVE',
+          failedTasks: 10,
+          rolloutState: 'FAILED',
+          rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+        }),
+      ],
+      [
+        event(
+          90,
+          `(service ${serviceName}) (deployment ecs-svc/5716512345678901234) deployment failed: tasks failed to start.`,
+        ),
+      ],
+    );
+    const verdict = observe(raw);
+    expect(verdict.kind).toBe('rolled-back');
+    if (verdict.kind === 'rolled-back') {
+      expect(verdict.byCircuitBreaker).toBe(true);
+      expect(verdict.runningTaskDefinition).toBe(oldTd);
+      expect(verdict.reason).toContain('circuit breaker: tasks failed to start');
+    }
+  });
+
+  it('says so when another deployment (not a rollback) replaced ours', () => {
+    const other = newTd.replace(':7', ':8');
+    const raw = service([
+      deployment({ taskDefinition: other }),
+      deployment({ taskDefinition: newTd, status: 'ACTIVE', runningCount: 1 }),
+    ]);
+    const verdict = observe(raw);
+    expect(verdict.kind).toBe('rolled-back');
+    if (verdict.kind === 'rolled-back') {
+      expect(verdict.byCircuitBreaker).toBe(false);
+      expect(verdict.reason).toContain('another deployment');
+    }
+  });
+
+  it('fails fast after --max-failed-tasks crashes of the new revision, with each reason', () => {
+    const stopped = [
+      stoppedTask('aaa111', newTd, 10, crash),
+      stoppedTask('bbb222', newTd, 20, oom),
+      stoppedTask('ccc333', newTd, 30, crash),
+      stoppedTask('old999', oldTd, 25, scaledIn),
+    ];
+    const verdict = observe(service(rolling(0, 1, 2)), { stopped, now: 31 });
+    expect(verdict.kind).toBe('failed');
+    if (verdict.kind === 'failed') {
+      expect(verdict.reason).toContain('3 tasks of the new version failed in a row');
+      expect(verdict.failures.map((f) => [f.taskId, f.category, f.exitCode])).toEqual([
+        ['aaa111', 'exit', 1],
+        ['bbb222', 'oom', 137],
+        ['ccc333', 'exit', 1],
+      ]);
+    }
+  });
+
+  it('keeps waiting below the threshold and does not count scale-in stops', () => {
+    const stopped = [stoppedTask('aaa111', newTd, 10, pullError), stoppedTask('ddd444', newTd, 12, scaledIn)];
+    expect(observe(service(rolling(1, 0, 2)), { stopped }).kind).toBe('in-progress');
+  });
+
+  it('starts the failure streak again once every task of the new revision was running', () => {
+    const stopped = [
+      stoppedTask('aaa111', newTd, 10, healthCheck),
+      stoppedTask('bbb222', newTd, 20, healthCheck),
+      stoppedTask('ccc333', newTd, 40, healthCheck),
+    ];
+    expect(observe(service(rolling(1, 1, 0)), { stopped, lastFullyRunning: 30, now: 45 }).kind).toBe(
+      'in-progress',
+    );
+    expect(observe(service(rolling(1, 1, 0)), { stopped, now: 45 }).kind).toBe('failed');
+  });
+
+  it('fails when ECS marks our deployment FAILED without rolling back', () => {
+    const raw = service([
+      deployment({
+        taskDefinition: newTd,
+        failedTasks: 3,
+        rolloutState: 'FAILED',
+        rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+      }),
+    ]);
+    const verdict = observe(raw);
+    expect(verdict.kind).toBe('failed');
+    if (verdict.kind === 'failed') {
+      expect(verdict.reason).toBe(
+        'ECS marked the deployment failed: ECS deployment circuit breaker: tasks failed to start.',
+      );
+    }
+  });
+
+  it('reports unplaceable when ECS cannot place a task and nothing of ours runs (the original exited 0 here)', () => {
+    const raw = service(rolling(0, 0, 2), [
+      event(
+        3,
+        `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 5a1b2c3d) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`,
+      ),
+    ]);
+    const verdict = observe(raw);
+    expect(verdict.kind).toBe('unplaceable');
+    if (verdict.kind === 'unplaceable') {
+      expect(verdict.reason).toMatch(/^hello-staging-Web-8xYq3nE2Lk0P was unable to place a task/);
+      expect(verdict.reason).toContain('container-instance 5a1b2c3d');
+    }
+  });
+
+  it('keeps waiting on an unable-to-place event while some new tasks are starting', () => {
+    const raw = service(rolling(1, 0, 1), [
+      event(
+        3,
+        `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements.`,
+      ),
+    ]);
+    expect(observe(raw).kind).toBe('in-progress');
+  });
+
+  it('times out after --timeout while still rolling', () => {
+    const verdict = observe(service(rolling(1, 1, 2)), { now: 600 });
+    expect(verdict.kind).toBe('timed-out');
+    expect(verdict.progress.text).toBe('1/2 running, 1 pending, 2 old still running');
+    expect(observe(service(rolling(1, 1, 2)), { now: 599 }).kind).toBe('in-progress');
+  });
+
+  it('fails when the service is being deleted', () => {
+    expect(observe(service(rolling(0, 0, 0), [], { status: 'DRAINING' })).kind).toBe('failed');
+  });
+});
+
+describe('cleanEventMessage', () => {
+  it('drops the parentheses the way the original did', () => {
+    expect(cleanEventMessage('(service web) has reached a steady state.')).toBe(
+      'web has reached a steady state.',
+    );
+    expect(cleanEventMessage('(service web) has started 1 tasks: (task abc).')).toBe(
+      'web has started 1 tasks: task abc.',
+    );
+  });
+});
+
+describe('worstOutcome', () => {
+  it('orders outcomes so the exit code follows the most severe one', () => {
+    expect(worstOutcome(['succeeded', 'timed-out', 'failed'])).toBe('failed');
+    expect(worstOutcome(['succeeded', 'unchanged'])).toBe('succeeded');
+    expect(worstOutcome(['unplaceable', 'rolled-back'])).toBe('rolled-back');
+    expect(worstOutcome([])).toBe('unchanged');
+  });
+});
