@@ -11,12 +11,13 @@ export default defineConfig({
   define: { CLOUDLIFT_VERSION: JSON.stringify(version) },
   test: {
     reporters: ['default', new PlainSummaryReporter()],
-    sequence: { shuffle: { files: false, tests: true } },
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          // Random order catches tests that lean on each other's state (integration files are scenarios, in order).
+          sequence: { shuffle: { files: false, tests: true } },
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'node_modules/**'],
           testTimeout: 30_000,

@@ -1,13 +1,45 @@
 // Bundles the CLI with esbuild: one small entry chunk for start-up, heavy modules split into lazy chunks.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 
+/**
+ * With code splitting, esbuild turns `await import('<a CommonJS package>')` into a chunk that only has a default
+ * export, so `const { SSMClient } = await import('@aws-sdk/client-ssm')` would get undefined
+ * (https://github.com/evanw/esbuild/issues/3245). This plugin puts a small ES module with static named exports in
+ * front of every CommonJS package our source imports, so imports behave as they do in Node.
+ */
+const requireFromRoot = createRequire(`${root}/package.json`);
+const commonJsNamedExports = {
+  name: 'commonjs-named-exports',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\// }, (args) => {
+      if (args.namespace === 'commonjs-named-exports' || !args.importer.includes('/src/')) {
+        return undefined;
+      }
+      return { path: args.path, namespace: 'commonjs-named-exports' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'commonjs-named-exports' }, (args) => {
+      const names = Object.keys(requireFromRoot(args.path)).filter(
+        (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
+      );
+      const source = JSON.stringify(args.path);
+      return {
+        contents: `import m from ${source};\nexport const { ${names.join(', ')} } = m;\nexport default m;\n`,
+        resolveDir: root,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 await build({
+  plugins: [commonJsNamedExports],
   absWorkingDir: root,
   entryPoints: { main: 'src/main.ts' },
   outdir: 'dist',

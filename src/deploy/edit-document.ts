@@ -22,6 +22,8 @@ export interface EditDocumentOptions<Parsed> {
   isNew: boolean;
   /** The question asked before saving. */
   question?: string;
+  /** Turns an accepted alternative layout (e.g. the stored item with its wrapper) into the document to save. */
+  unwrap?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** The accepted document, or undefined when there is nothing to save. */
@@ -49,9 +51,13 @@ export async function editDocument<Parsed>(
   }
   if (changes.length > 0) {
     ctx.ui.step(`Changes to the ${options.what}:`);
-    ctx.ui.info(renderTable(['Type', 'Config', 'Old value', 'New value'], jsonChangeRows(changes), ctx.ui.colors));
+    ctx.ui.info(
+      renderTable(['Type', 'Config', 'Old value', 'New value'], jsonChangeRows(changes), ctx.ui.colors),
+    );
   }
-  const confirmed = await ctx.ui.confirm(options.question ?? `Save the ${options.what}?`, { defaultAnswer: false });
+  const confirmed = await ctx.ui.confirm(options.question ?? `Save the ${options.what}?`, {
+    defaultAnswer: false,
+  });
   if (!confirmed) {
     throw new AbortedError(`Changes aborted: the ${options.what} was not saved`);
   }
@@ -63,13 +69,20 @@ async function readConfigFile<Parsed>(
   file: string,
   options: EditDocumentOptions<Parsed>,
 ): Promise<EditedDocument<Parsed>> {
-  const text = file === '-' ? await readStdin() : await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => {
-    throw new CloudliftError('ConfigFileUnreadable', `Cannot read --config-file ${file}: ${(error as Error).message}`, {
-      hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
-      exitCode: 2,
-    });
-  });
-  const document = parseJson(text, file === '-' ? 'stdin' : file);
+  const text =
+    file === '-'
+      ? await readStdin()
+      : await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => {
+          throw new CloudliftError(
+            'ConfigFileUnreadable',
+            `Cannot read --config-file ${file}: ${(error as Error).message}`,
+            {
+              hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
+              exitCode: 2,
+            },
+          );
+        });
+  const document = (options.unwrap ?? identity)(parseJson(text, file === '-' ? 'stdin' : file));
   return { document, parsed: options.parse(document) };
 }
 
@@ -94,7 +107,7 @@ async function editInEditor<Parsed>(
     }
     const attempt = edited ?? text;
     try {
-      const document = parseJson(attempt, 'the edited configuration');
+      const document = (options.unwrap ?? identity)(parseJson(attempt, 'the edited configuration'));
       return { document, parsed: options.parse(document) };
     } catch (error) {
       if (!isCloudliftError(error) || !(error instanceof ValidationError) || !ctx.ui.options.interactive) {
@@ -112,6 +125,8 @@ async function editInEditor<Parsed>(
     }
   }
 }
+
+const identity = (document: Record<string, unknown>): Record<string, unknown> => document;
 
 /** Parses JSON, reporting the line and column of a syntax error with the offending line. */
 export function parseJson(text: string, source: string): Record<string, unknown> {
@@ -131,11 +146,14 @@ export function parseJson(text: string, source: string): Record<string, unknown>
       where = ` at line ${line}, column ${column}`;
       details.push(`${line}: ${text.split('\n')[line - 1] ?? ''}`);
     }
-    throw new ValidationError(`Invalid JSON in ${source}${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`, {
-      code: 'InvalidJson',
-      details,
-      hint: 'Fix the JSON syntax (quotes, commas, brackets) and try again.',
-    });
+    throw new ValidationError(
+      `Invalid JSON in ${source}${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      {
+        code: 'InvalidJson',
+        details,
+        hint: 'Fix the JSON syntax (quotes, commas, brackets) and try again.',
+      },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValidationError(`Invalid configuration in ${source}: expected a JSON object`, {

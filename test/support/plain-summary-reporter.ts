@@ -2,7 +2,11 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class PlainSummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+    reason: 'passed' | 'interrupted' | 'failed',
+  ): void {
     let passed = 0;
     let failed = unhandledErrors.length;
     let skipped = 0;
@@ -20,6 +24,9 @@ export default class PlainSummaryReporter implements Reporter {
           skipped += 1;
         }
       }
+    }
+    if (reason !== 'passed' && failed === 0) {
+      failed = 1; // the run failed outside any test (e.g. the testbed did not start): never report it as clean
     }
     const skippedLine = skipped > 0 ? `(${skipped} skipped)\n` : '';
     process.stdout.write(`\n${skippedLine}${passed} passed, ${failed} failed\n`);
