@@ -16,7 +16,9 @@ describe('compareVersions', () => {
 describe('judgeVersions', () => {
   it('accepts records of the original 2.1.1 and older, and of our own version', () => {
     expect(judgeVersions({ originalVersion: '2.1.1' }, '0.1.0')).toEqual({ kind: 'ok' });
-    expect(judgeVersions({ originalVersion: '1.17.1', toolVersion: '0.1.0' }, '0.1.0')).toEqual({ kind: 'ok' });
+    expect(judgeVersions({ originalVersion: '1.17.1', toolVersion: '0.1.0' }, '0.1.0')).toEqual({
+      kind: 'ok',
+    });
     expect(judgeVersions({}, '0.1.0')).toEqual({ kind: 'ok' });
   });
 
