@@ -5,7 +5,7 @@ import { createServiceCommand, updateServiceCommand } from './service.js';
 import { editConfigCommand } from './edit-config.js';
 import { createTaskDefinitionCommand, deployServiceCommand, updateTaskDefinitionCommand } from './deploy.js';
 import { getVersionCommand, uploadToEcrCommand } from './image.js';
-import { startSessionCommand } from './session.js';
+import { execCommand, startSessionCommand } from './session.js';
 import { editEnvironmentCommand, showEnvironmentCommand, showServiceCommand } from './config-records.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own typed Command
@@ -21,6 +21,7 @@ export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
   uploadToEcrCommand,
   getVersionCommand,
   startSessionCommand,
+  execCommand,
   showEnvironmentCommand,
   editEnvironmentCommand,
   showServiceCommand,
