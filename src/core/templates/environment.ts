@@ -44,9 +44,9 @@ export function environmentTemplate(config: EnvironmentConfig, facts: Environmen
     const network = addNetwork(build);
     addLogsAndDiscovery(build, network);
     addOutputs(build, network);
-    addParameters(build);
+    const parameters = addParameters(build);
     addAmiMapping(build);
-    addConsoleMetadata(build);
+    addConsoleMetadata(build, parameters);
     addCluster(build);
     addSecurityGroups(build, network);
     if (isEc2Cluster(config.cluster)) {

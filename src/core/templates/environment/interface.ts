@@ -15,10 +15,12 @@ export function pythonJson(record: Record<string, string>): string {
 }
 
 /** Parameters: Environment and NotificationSnsArn always; KeyPair, fleet sizes and instance types for EC2. */
-export function addParameters(build: Build): void {
+export function addParameters(build: Build): string[] {
   const { stack, cdk, ids, config } = build;
+  const added: string[] = [];
   const parameter = (id: string, type: string, value: string): void => {
     new cdk.CfnParameter(stack, id, { description: '', type, default: value });
+    added.push(id);
   };
   parameter(ids.parameters.environment, 'String', '');
   if (isEc2Cluster(config.cluster)) {
@@ -33,6 +35,7 @@ export function addParameters(build: Build): void {
   if (isEc2Cluster(config.cluster)) {
     parameter(ids.parameters.instanceTypes, 'String', config.cluster.instance_type);
   }
+  return added;
 }
 
 /** `AWSRegionToAMI: { <region>: { AMI: <id> } }` (EC2 only; CloudFormation rejects an empty mapping). */
@@ -45,33 +48,49 @@ export function addAmiMapping(build: Build): void {
 
 const label = (text: string): { default: string } => ({ default: text });
 
-/** The console's parameter grouping, unchanged from the original (it names parameters that no longer exist). */
-export function addConsoleMetadata(build: Build): void {
+/**
+ * The console's parameter grouping. Templates the original could produce keep its text unchanged (it lists VPC,
+ * Subnet1 and Subnet2, which are not parameters); ours (existing VPC, Fargate) list only their own parameters.
+ */
+export function addConsoleMetadata(build: Build, parameters: readonly string[]): void {
+  const verbatim = isEc2Cluster(build.config.cluster) && !isExistingVpc(build.config.vpc);
+  const keep = (id: string): boolean => verbatim || parameters.includes(id);
+  const labels = Object.entries(parameterLabels).filter(([id]) => keep(id));
   build.stack.templateOptions.metadata = {
     'AWS::CloudFormation::Interface': {
-      ParameterGroups: [
-        {
-          Label: label('Cluster Configuration'),
-          Parameters: ['KeyPair', 'Environment', 'OnDemandMinSize', 'OnDemandMaxSize', 'SpotMinSize', 'SpotMaxSize',
-            'InstanceTypes', 'VPC', 'Subnet1', 'Subnet2', 'NotificationSnsArn'], // prettier-ignore
-        },
-      ],
-      ParameterLabels: {
-        Environment: label('Enter the environment e.g. dev or staging or sandbox or production'),
-        InstanceTypes: label('Type of instance'),
-        KeyPair: label('Select the key with which you want to login to the ec2 instances'),
-        SpotMaxSize: label('Max. no. of instances in Spot cluster'),
-        SpotMinSize: label('Min. no. of instances in Spot cluster'),
-        OnDemandMinSize: label('Min. no. of instances in On-Demand cluster'),
-        OnDemandMaxSize: label('Max. no. of instances in On-Demand cluster'),
-        NotificationSnsArn: label('The SNS topic to which notifications has to be triggered'),
-        Subnet1: label('Enter the ID of the 1st subnet'),
-        Subnet2: label('Enter the ID of the 2nd subnet'),
-        VPC: label('Enter the VPC in which you want the environment to be setup'),
-      },
+      ParameterGroups: [{ Label: label('Cluster Configuration'), Parameters: groupParameters.filter(keep) }],
+      ParameterLabels: Object.fromEntries(labels),
     },
   };
 }
+
+const groupParameters = [
+  'KeyPair',
+  'Environment',
+  'OnDemandMinSize',
+  'OnDemandMaxSize',
+  'SpotMinSize',
+  'SpotMaxSize',
+  'InstanceTypes',
+  'VPC',
+  'Subnet1',
+  'Subnet2',
+  'NotificationSnsArn',
+];
+
+const parameterLabels: Record<string, { default: string }> = {
+  Environment: label('Enter the environment e.g. dev or staging or sandbox or production'),
+  InstanceTypes: label('Type of instance'),
+  KeyPair: label('Select the key with which you want to login to the ec2 instances'),
+  SpotMaxSize: label('Max. no. of instances in Spot cluster'),
+  SpotMinSize: label('Min. no. of instances in Spot cluster'),
+  OnDemandMinSize: label('Min. no. of instances in On-Demand cluster'),
+  OnDemandMaxSize: label('Max. no. of instances in On-Demand cluster'),
+  NotificationSnsArn: label('The SNS topic to which notifications has to be triggered'),
+  Subnet1: label('Enter the ID of the 1st subnet'),
+  Subnet2: label('Enter the ID of the 2nd subnet'),
+  VPC: label('Enter the VPC in which you want the environment to be setup'),
+};
 
 function cloudliftOptions(build: Build): string {
   const { env, config, facts } = build;
