@@ -124,11 +124,15 @@ export function undoCommand(app: string, environment: string, previousLatest: nu
 
 /**
  * A short stable fingerprint of a set of SSM parameter versions (FNV-1a over the sorted `name:version` pairs): the
- * "config version" a release shows. Equal fingerprints mean the same variables at the same versions.
+ * "config version" a release shows. Equal fingerprints mean the same variables at the same versions; `none` means the
+ * app has no variables, '' that the versions are not known.
  */
 export function configFingerprint(versions: Readonly<Record<string, number>> | undefined): string {
   if (versions === undefined) {
     return '';
+  }
+  if (Object.keys(versions).length === 0) {
+    return 'none';
   }
   const text = Object.keys(versions)
     .sort()

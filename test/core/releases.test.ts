@@ -147,6 +147,7 @@ describe('config versions', () => {
     expect(configFingerprint({ A: 1, B: 3 })).not.toBe(a);
     expect(configFingerprint({ A: 1 })).not.toBe(a);
     expect(configFingerprint(undefined)).toBe('');
+    expect(configFingerprint({})).toBe('none');
   });
 
   it('lists changed, added and removed variables', () => {
