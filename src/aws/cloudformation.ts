@@ -4,6 +4,7 @@ import type * as Cfn from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
 import { CloudliftError, messageOf } from '../errors.js';
 import type { ChangeDetail, ResourceChange } from '../core/change-preview.js';
+import { isNoChangesReason } from '../core/stack-status.js';
 import type { StackEvent } from '../core/stack-status.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
@@ -46,8 +47,11 @@ export interface StackApi {
   describe(stackName: string): Promise<StackDescription | undefined>;
   /** Starts creating a stack; returns its id. Capabilities: CAPABILITY_NAMED_IAM. */
   create(input: StackInput & { onFailure: 'ROLLBACK' | 'DO_NOTHING' | 'DELETE' }): Promise<string>;
-  /** Starts creating an UPDATE change set; returns its id. */
-  createChangeSet(input: StackInput & { changeSetName: string }): Promise<string>;
+  /**
+   * Starts creating an UPDATE change set; returns its id, or undefined when CloudFormation refuses it right away
+   * because nothing would change (some implementations answer so instead of a FAILED change set).
+   */
+  createChangeSet(input: StackInput & { changeSetName: string }): Promise<string | undefined>;
   describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>;
   executeChangeSet(changeSetId: string): Promise<void>;
   /** Deletes a change set; one that is already gone counts as deleted. */
@@ -158,8 +162,8 @@ export async function stackApi(context: Pick<Context, 'aws'>, region: string): P
     },
 
     async createChangeSet(input) {
-      const answer = await aws(`create a change set for stack ${input.stackName} in ${region}`, () =>
-        client.send(
+      try {
+        const answer = await client.send(
           new sdk.CreateChangeSetCommand({
             StackName: input.stackName,
             ChangeSetName: input.changeSetName,
@@ -169,9 +173,14 @@ export async function stackApi(context: Pick<Context, 'aws'>, region: string): P
             ...(input.tags === undefined ? {} : { Tags: awsList(input.tags) }),
             Capabilities: ['CAPABILITY_NAMED_IAM'],
           }),
-        ),
-      );
-      return answer.Id ?? input.changeSetName;
+        );
+        return answer.Id ?? input.changeSetName;
+      } catch (error) {
+        if (isAwsError(error, 'ValidationError') && isNoChangesReason(messageOf(error))) {
+          return undefined;
+        }
+        throw toCloudliftError(error, `create a change set for stack ${input.stackName} in ${region}`);
+      }
     },
 
     async describeChangeSet(changeSetId) {

@@ -187,7 +187,7 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
     throw stackBlockedError(request, blocker);
   }
   const prepared = await prepare(ctx, request);
-  let changeSet: ChangeSetDescription;
+  let changeSet: ChangeSetDescription | undefined;
   try {
     ctx.ui.info(`Preparing the changes to ${request.stackName} (${request.description})...`);
     const id = await api.createChangeSet({
@@ -197,16 +197,22 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
       parameters: request.parameters,
       ...(request.tags === undefined ? {} : { tags: request.tags }),
     });
-    changeSet = await waitForChangeSet(ctx, api, id);
+    changeSet = id === undefined ? undefined : await waitForChangeSet(ctx, api, id);
   } finally {
     await prepared.cleanup(); // the change set holds its own copy of the template once created
   }
+  if (
+    changeSet === undefined ||
+    (changeSet.status === 'FAILED' && isNoChangesReason(changeSet.statusReason))
+  ) {
+    if (changeSet !== undefined) {
+      await api.deleteChangeSet(changeSet.id);
+    }
+    ctx.ui.success(`No changes to ${request.stackName} (${request.description}): it is up to date.`);
+    return { stack };
+  }
   if (changeSet.status === 'FAILED') {
     await api.deleteChangeSet(changeSet.id);
-    if (isNoChangesReason(changeSet.statusReason)) {
-      ctx.ui.success(`No changes to ${request.stackName} (${request.description}): it is up to date.`);
-      return { stack };
-    }
     throw new CloudliftError(
       'ChangeSetFailed',
       `CloudFormation could not prepare the changes to ${request.stackName}: ${changeSet.statusReason ?? 'no reason given'}`,

@@ -436,6 +436,34 @@ describe('updateStack', () => {
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
+  it('reports "No changes" for the FAILED change set AWS answers when nothing differs, and deletes it', async () => {
+    // The testbed's moto refuses CreateChangeSet itself ("No updates are to be performed."); AWS creates the change
+    // set and fails it with this reason instead. Both must read as "No changes".
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE', { VPC: 'vpc-1' }));
+    cfn.on(CreateChangeSetCommand).resolves({ Id: 'cs-1' });
+    cfn.on(DescribeChangeSetCommand).resolves({
+      ChangeSetId: 'cs-1',
+      Status: 'FAILED',
+      StatusReason:
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
+    cfn.on(DeleteChangeSetCommand).resolves({});
+    const ctx = makeTestContext({ capture, clock });
+    const result = await updateStack(ctx, request);
+    expect(result).toEqual({
+      stackId,
+      stackName: 'cluster-staging',
+      status: 'UPDATE_COMPLETE',
+      outputs: { VPC: 'vpc-1' },
+      changed: false,
+    });
+    expect(capture.stderr).toContain(
+      '✔ No changes to cluster-staging (environment staging): it is up to date.',
+    );
+    expect(cfn.commandCalls(DeleteChangeSetCommand, { ChangeSetName: 'cs-1' })).toHaveLength(1);
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+  });
+
   it('deletes the change set when interrupted while CloudFormation prepares it', async () => {
     cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
     cfn.on(CreateChangeSetCommand).resolves({ Id: 'cs-1' });
