@@ -349,6 +349,34 @@ describe('updateStack', () => {
     expect(error.hint).toContain('cloudlift update_environment -e staging');
   });
 
+  it('deletes the change set and exits softly when the person answers no (a terminal the emulator tests lack)', async () => {
+    changeSetReady([replaceService]);
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    const ctx = makeTestContext({ capture, clock });
+    ctx.ui.confirm = () => Promise.resolve(false);
+    const error = (await updateStack(ctx, request).catch((caught: unknown) => caught)) as CloudliftError;
+    expect(error).toMatchObject({
+      code: 'Aborted',
+      soft: true,
+      exitCode: 1,
+      message: 'Not applied: nothing changed in cluster-staging (the change set was deleted)',
+    });
+    expect(cfn.commandCalls(DeleteChangeSetCommand, { ChangeSetName: 'cs-1' })).toHaveLength(1);
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('treats Ctrl-C at the prompt (the prompt library rejects with ExitPromptError) as an interrupt', async () => {
+    changeSetReady([replaceService]);
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    const ctx = makeTestContext({ capture, clock });
+    ctx.ui.confirm = () =>
+      Promise.reject(Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' }));
+    const error = (await updateStack(ctx, request).catch((caught: unknown) => caught)) as CloudliftError;
+    expect(error).toMatchObject({ code: 'Interrupted', exitCode: 130 });
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+  });
+
   it('cancels the update on Ctrl-C and says it is rolling back', async () => {
     changeSetReady([replaceService]);
     script({ stack: 'exists' }, [

@@ -168,6 +168,25 @@ describe('createStack', () => {
     await s3.send(new HeadBucketCommand({ Bucket: 'my-own-templates' }));
   });
 
+  it('explains a create that CloudFormation refused, naming the leftover stack to delete', async () => {
+    // moto raises resource errors from CreateStack itself and leaves the stack CREATE_IN_PROGRESS; AWS reports them
+    // as CREATE_FAILED events instead (covered in test/deploy/stacks.test.ts). Either way the user gets the next step.
+    const template = synthesize('refused-test', (stack, cdk) => {
+      new cdk.CfnParameter(stack, 'Environment', { type: 'String' });
+      new cdk.aws_ecs.CfnService(stack, 'Web', { cluster: 'no-such-cluster', desiredCount: 0 });
+    });
+    const error = await createStack(context(newCapture()), request('refused-test', template)).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(CloudliftError);
+    expect((error as CloudliftError).message).toMatch(
+      /^Could not create test stack refused-test: create stack/,
+    );
+    expect((error as CloudliftError).hint).toBe(
+      'Stack refused-test was left in CREATE_IN_PROGRESS; delete it with `aws cloudformation delete-stack --stack-name refused-test --region us-east-1` before trying again.',
+    );
+  });
+
   it('refuses a stack that already exists, naming its status and the update command', async () => {
     await existing('exists-test', { Greeting: 'hello' });
     const template = parametersTemplate('exists-test', { Greeting: 'something else' });
