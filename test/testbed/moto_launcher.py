@@ -1,0 +1,190 @@
+"""Runs moto's server with the cloudlift testbed patches (test harness only; see test/testbed/README.md).
+
+Usage (what `node test/testbed/testbed.mjs start` runs):
+    <python with moto 5.2.1> test/testbed/moto_launcher.py [-H HOST] [-p PORT] [-s] [-c CERT -k KEY]
+        [--registry-root DIR --registry-url URL --registry-host HOST [--ecr-sync-port PORT]] [--no-patches]
+
+The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4, 7,
+10, 11), shim_ecs.py (5, 6, 8, 9, 12) and shim_ecr.py (13), starts the ECS scheduler thread (ecs_scheduler.py)
+and, with --registry-root, the ECR read-through (plus, with --ecr-sync-port, the registry notification listener),
+then serves moto as moto_server would,
+plus these test-only routes:
+
+    GET    /_testbed/health         {"ok": true, "patches": [...], "ecrSync": {...}}
+    GET    /_testbed/ecs-behaviour  current ECS behaviour controls
+    POST   /_testbed/ecs-behaviour  replace them (JSON; documented in shim_ecs.BEHAVIOUR_DOC and the README)
+    DELETE /_testbed/ecs-behaviour  back to the defaults
+
+`POST /moto-api/reset` also resets the behaviour controls and the ECR sync's memory of deleted tags.
+Every request (and every scheduler tick) runs under one lock, so the scheduler never sees half-made state.
+"""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from typing import Any, Callable, Iterable
+
+MOTO_VERSION = "5.2.1"
+LOCK = threading.RLock()
+PATCHES: list[str] = []
+SYNC: Any = None
+
+
+def _check_python() -> None:
+    try:
+        import moto  # noqa: F401
+        import werkzeug  # noqa: F401
+    except ImportError as error:
+        sys.exit(
+            f"testbed: this Python ({sys.executable}) cannot import moto ({error}). Use the pyenv Python that has "
+            "moto 5.2.1, e.g. /root/.pyenv/versions/3.11.7/bin/python, or run `bash test/testbed/install.sh`."
+        )
+    import moto
+
+    if moto.__version__ != MOTO_VERSION:
+        logging.getLogger("testbed").warning(
+            "testbed: patches were written for moto %s, this is moto %s", MOTO_VERSION, moto.__version__
+        )
+
+
+def _json_response(start_response: Callable[..., Any], status: str, payload: Any) -> list[bytes]:
+    body = json.dumps(payload, default=str).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _control(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    import shim_ecs
+
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "GET")
+    if path == "/_testbed/health":
+        sync = {"enabled": SYNC is not None, "synced": SYNC.synced if SYNC else 0}
+        return _json_response(start_response, "200 OK", {"ok": True, "patches": PATCHES, "ecrSync": sync})
+    if path != "/_testbed/ecs-behaviour":
+        return _json_response(start_response, "404 Not Found", {"error": f"no testbed route {path}"})
+    with LOCK:
+        if method == "GET":
+            return _json_response(start_response, "200 OK", shim_ecs.get_behaviour())
+        if method == "DELETE":
+            shim_ecs.reset_behaviour()
+            return _json_response(start_response, "200 OK", shim_ecs.get_behaviour())
+        if method != "POST":
+            return _json_response(start_response, "405 Method Not Allowed", {"error": "use GET, POST or DELETE"})
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b"{}"
+        try:
+            return _json_response(start_response, "200 OK", shim_ecs.set_behaviour(json.loads(raw or b"{}")))
+        except (ValueError, TypeError) as error:
+            return _json_response(
+                start_response, "400 Bad Request", {"error": str(error), "doc": shim_ecs.BEHAVIOUR_DOC}
+            )
+
+
+def _wrap(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """WSGI middleware: test routes first, then moto under the global lock (body read inside the lock)."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/_testbed/"):
+            return _control(environ, start_response)
+        with LOCK:
+            result = app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+    return wrapped
+
+
+def _patch_reset() -> None:
+    import shim_ecs
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    original = MotoAPIBackend.reset
+
+    def reset(self: Any) -> None:
+        with LOCK:
+            original(self)
+            shim_ecs.reset_behaviour()
+            if SYNC is not None:
+                SYNC.reset()
+
+    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+
+def _keep_tasks_running() -> None:
+    # moto moves tasks RUNNING -> DEACTIVATING -> ... -> STOPPED, one step per read, unless told otherwise. The
+    # scheduler decides task states, so reads must not move them (testbed.mjs also sets this over HTTP).
+    from moto.moto_api import state_manager
+
+    state_manager.set_transition("ecs::task", {"progression": "manual", "times": 1_000_000})
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """moto_server's flags plus the ECR sync ones."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    parser.add_argument("-r", "--reload", action="store_true", help="ignored: the patches need one process")
+    parser.add_argument("-s", "--ssl", action="store_true")
+    parser.add_argument("-c", "--ssl-cert")
+    parser.add_argument("-k", "--ssl-key")
+    parser.add_argument("--ecr-sync-port", type=int, help="port of the registry notification listener")
+    parser.add_argument("--registry-url", default="https://127.0.0.1:443", help="where the registry answers")
+    parser.add_argument("--registry-host", default="123456789012.dkr.ecr.us-east-1.amazonaws.com")
+    parser.add_argument("--registry-root", help="the registry's storage root: enables the ECR read-through")
+    parser.add_argument("--no-patches", action="store_true", help="plain moto (to see what the patches fix)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Patches moto and serves it until SIGTERM/SIGINT."""
+    global SYNC
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    _check_python()
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+
+    import ecs_scheduler
+    import shim_cfn
+    import shim_ecr
+    import shim_ecs
+    from moto.cloudformation import parsing  # noqa: F401  (imports every CFN model before the stubs)
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import run_simple
+
+    if args.no_patches:
+        logging.getLogger("testbed").warning("testbed: --no-patches: plain moto, no scheduler, no ECR sync")
+    else:
+        PATCHES.extend(shim_cfn.apply())
+        PATCHES.extend(shim_ecs.apply())
+    if args.registry_root and not args.no_patches:
+        SYNC = shim_ecr.EcrSync(LOCK, args.registry_url, args.registry_host, args.registry_root)
+        SYNC.patch_backend()
+        if args.ecr_sync_port:
+            SYNC.serve(args.ecr_sync_port)
+        PATCHES.append("13 ecr-registry-sync")
+    _patch_reset()
+    _keep_tasks_running()
+    if not args.no_patches:
+        ecs_scheduler.start(LOCK)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    app = DomainDispatcherApplication(create_backend_app)
+    app.debug = True  # type: ignore[attr-defined]
+    ssl_context: Any = (args.ssl_cert, args.ssl_key) if args.ssl_cert and args.ssl_key else ("adhoc" if args.ssl else None)
+    logging.getLogger("testbed").info("testbed moto on %s:%s, patches: %s", args.host, args.port, ", ".join(PATCHES))
+    run_simple(args.host, args.port, _wrap(app), threaded=True, use_reloader=False, ssl_context=ssl_context)
+
+
+if __name__ == "__main__":
+    main()
