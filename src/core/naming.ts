@@ -345,3 +345,26 @@ export function changeSetName(at: Date, digest: string): string {
 export function templateObjectKey(stackName: string, at: Date, digest: string): string {
   return `cloudlift/${stackName}/${compactTimestamp(at)}-${digest}.json`;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deploy: stand-alone task definitions (create_task_definition / update_task_definition)
+
+/** `pascal(<app>) + pascal(<env>)`: the base of a stand-alone task definition's names (`HelloStaging`). */
+function standaloneBase(app: string, environment: string): string {
+  return `${pascal(app)}${pascal(environment)}`;
+}
+
+/** The family of an app's stand-alone task definition: `<App><Env>Family`. */
+export function standaloneTaskFamily(app: string, environment: string): string {
+  return `${standaloneBase(app, environment)}Family`;
+}
+
+/** The task role of an app's stand-alone task definition: `<App><Env>Role`. */
+export function standaloneTaskRole(app: string, environment: string): string {
+  return `${standaloneBase(app, environment)}Role`;
+}
+
+/** The container of an app's stand-alone task definition: `<App>Container`. */
+export function standaloneContainerName(app: string): string {
+  return `${pascal(app)}Container`;
+}

@@ -2,9 +2,25 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Runner } from '../runner.js';
 import { environmentOption, nameOption } from '../options.js';
-import { notBuilt } from './not-built.js';
+import { resolveAppName, resolveEnvironment } from '../resolve.js';
+import { UsageError } from '../../errors.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** commander keeps the original's underscores in attribute names (`--local_tag` → `local_tag`). */
+interface UploadFlags {
+  local_tag?: string;
+  additional_tags?: string[];
+  name?: string;
+  environment?: string;
+}
+
+const uploadExamples = `
+Examples:
+  docker build -t my-app:$(git rev-parse HEAD) .
+  cloudlift upload_to_ecr --name my-app --local_tag $(git rev-parse HEAD) --additional_tags latest --additional_tags v1.4.0
+
+The region is the default one (AWS_DEFAULT_REGION / --region), as in the original, or the environment's with -e.`;
 
 export function uploadToEcrCommand(runner: Runner) {
   return new Command('upload_to_ecr')
@@ -17,15 +33,55 @@ export function uploadToEcrCommand(runner: Runner) {
       ),
     )
     .addOption(nameOption())
-    .action(runner.handle(notBuilt('upload_to_ecr', 'issue 6')));
+    .addOption(
+      new Option('-e, --environment <name>', "Use this environment's region (default: the default region)."),
+    )
+    .addHelpText('after', uploadExamples)
+    .action(
+      runner.handle(async (context, flags: UploadFlags) => {
+        if (flags.local_tag === undefined || flags.local_tag === '') {
+          throw new UsageError('upload_to_ecr needs --local_tag: the tag of the local image to push', {
+            hint: 'Build it with `docker build -t <app>:<tag> .`, then pass --local_tag <tag>.',
+          });
+        }
+        const app = resolveAppName(context, flags.name);
+        const region =
+          flags.environment === undefined
+            ? await context.aws.defaultRegion()
+            : await (
+                await import('../../deploy/config-store.js')
+              ).environmentRegion(context, await resolveEnvironment(context, flags.environment));
+        const { uploadToEcr } = await import('../../deploy/upload-to-ecr.js');
+        const result = await uploadToEcr(context, {
+          app,
+          localTag: flags.local_tag,
+          additionalTags: flags.additional_tags ?? [],
+          region,
+        });
+        if (context.globals.json) {
+          context.ui.json(result);
+        }
+      }),
+    );
 }
 
 export function getVersionCommand(runner: Runner) {
   return new Command('get_version')
     .alias('get-version')
     .summary('Get commit information of currently deployed code from commit hash')
+    .description(
+      'Prints the image tag (commit sha) the running tasks use on stdout; without --short also the commit and the ' +
+        'remote branches that contain it. --json gives every ECS service of the app.',
+    )
     .addOption(environmentOption())
     .addOption(nameOption())
     .option('-s, --short', 'Pass this when you just need the version tag.')
-    .action(runner.handle(notBuilt('get_version', 'issue 6')));
+    .action(
+      runner.handle(async (context, flags: { environment?: string; name?: string; short?: true }) => {
+        const environment = await resolveEnvironment(context, flags.environment);
+        const app = resolveAppName(context, flags.name);
+        const { getVersion } = await import('../../deploy/get-version.js');
+        await getVersion(context, { environment, app, short: flags.short === true });
+      }),
+    );
 }

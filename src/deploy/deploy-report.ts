@@ -1,0 +1,94 @@
+// The end of a deploy: one error whose exit code says how it ended (failed 3, rolled back 4, timed out 5, cannot
+// place tasks 6, Ctrl-C 130), with the next step for each way.
+import { worstOutcome } from '../core/deploy-verdict.js';
+import type { ServiceOutcome } from '../core/deploy-verdict.js';
+import { clusterName } from '../core/naming.js';
+import { CloudliftError, ExitCode, InterruptedError } from '../errors.js';
+import { outcomeLabels, shortArn } from '../ui/rollout.js';
+
+/** One service's end, with what it ran before (for the rollback command). */
+export interface ServiceResult {
+  name: string;
+  ecsServiceName: string;
+  outcome: ServiceOutcome;
+  taskDefinition?: string;
+  previousTaskDefinition?: string;
+  elapsedMs?: number;
+}
+
+/** The exit code of each outcome kind. */
+export const exitCodes: Record<ServiceOutcome['kind'], number> = {
+  succeeded: ExitCode.ok,
+  unchanged: ExitCode.ok,
+  failed: ExitCode.deployFailed,
+  'rolled-back': ExitCode.deployRolledBack,
+  'timed-out': ExitCode.deployTimedOut,
+  unplaceable: ExitCode.deployUnplaceable,
+  interrupted: ExitCode.interrupted,
+  'not-started': ExitCode.deployFailed,
+};
+
+function describeServicesCommand(environment: string, results: readonly ServiceResult[]): string {
+  const names = results.map((r) => r.ecsServiceName).join(' ');
+  return `aws ecs describe-services --cluster ${clusterName(environment)} --services ${names}`;
+}
+
+function hintFor(
+  kind: ServiceOutcome['kind'],
+  environment: string,
+  app: string,
+  bad: readonly ServiceResult[],
+): string {
+  const rollback = bad
+    .filter((r) => r.previousTaskDefinition !== undefined)
+    .map(
+      (r) =>
+        `aws ecs update-service --cluster ${clusterName(environment)} --service ${r.ecsServiceName} --task-definition ${shortArn(r.previousTaskDefinition ?? '')}`,
+    );
+  const rollbackText =
+    rollback.length > 0 ? ` To go back to the previous revision now: ${rollback.join(' ; ')}` : '';
+  switch (kind) {
+    case 'failed':
+    case 'not-started':
+      return `The old tasks keep serving until new ones are healthy. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.${rollbackText}`;
+    case 'rolled-back':
+      return `ECS restored the previous task definition, which is running now. Fix the cause shown above and deploy again.`;
+    case 'timed-out':
+      return `ECS is still rolling out in the background. Watch it with \`${describeServicesCommand(environment, bad)}\`, or wait longer with --timeout 20m.${rollbackText}`;
+    case 'unplaceable':
+      return `The cluster has no room (CPU, memory or ports) for the new tasks; the old ones keep running. Add instances with \`cloudlift update_environment -e ${environment}\` (max instances), or lower the service's memory/cpu with \`cloudlift update_service -e ${environment} --name ${app}\`.`;
+    default:
+      return '';
+  }
+}
+
+/** Throws the error for a deploy whose services did not all succeed; returns when every service is fine. */
+export function assertDeployed(environment: string, app: string, results: readonly ServiceResult[]): void {
+  const worst = worstOutcome(results.map((r) => r.outcome.kind));
+  if (worst === 'succeeded' || worst === 'unchanged') {
+    return;
+  }
+  const bad = results.filter((r) => r.outcome.kind !== 'succeeded' && r.outcome.kind !== 'unchanged');
+  const details = bad.map((r) => `${r.name}: ${outcomeLabels[r.outcome.kind]}`);
+  if (worst === 'interrupted') {
+    const rolling = results.filter((r) => r.outcome.kind === 'interrupted').map((r) => r.name);
+    throw new InterruptedError(
+      `Stopped waiting; still rolling out: ${rolling.join(', ') || 'none'}`,
+      `ECS continues the rollout without cloudlift. Check it with \`cloudlift get_version -e ${environment} --name ${app}\` or \`${describeServicesCommand(environment, bad)}\`.`,
+    );
+  }
+  const what: Record<string, [code: string, words: string]> = {
+    failed: ['DeployFailed', 'failed'],
+    'not-started': ['DeployFailed', 'failed'],
+    'rolled-back': ['DeployRolledBack', 'was rolled back by ECS'],
+    'timed-out': ['DeployTimedOut', 'timed out'],
+    unplaceable: ['DeployUnplaceable', 'cannot place its tasks'],
+  };
+  const [code, words] = what[worst] ?? ['DeployFailed', worst];
+  const count = bad.length === 1 ? `${bad[0]?.name ?? ''}` : `${bad.length} of ${results.length} services`;
+  throw new CloudliftError(code, `Deployment of ${app} to ${environment} ${words}: ${count}`, {
+    exitCode: exitCodes[worst],
+    details,
+    hint: hintFor(worst, environment, app, bad),
+  });
+}

@@ -1,0 +1,224 @@
+// deploy_service: check everything read-only (service stack, env.sample vs Parameter Store, version, image, the
+// running task definitions), then build/push the image, register new revisions, roll every ECS service of the app
+// out concurrently and report an honest verdict per service.
+import type { Context } from '../context.js';
+import { ecsApi } from '../aws/ecs.js';
+import type { EcsApi } from '../aws/ecs.js';
+import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
+import { clusterName } from '../core/naming.js';
+import { messageOf } from '../errors.js';
+import { RolloutView, shortArn } from '../ui/rollout.js';
+import { environmentRegion } from './config-store.js';
+import { assertDeployed } from './deploy-report.js';
+import type { ServiceResult } from './deploy-report.js';
+import { ensureImage, locateImage, resolveVersion } from './image.js';
+import { loadReleaseConfig } from './release-config.js';
+import { rollOut } from './rollout.js';
+import { appServices } from './service-stack.js';
+import { planService } from './task-definitions.js';
+import type { ServicePlan } from './task-definitions.js';
+
+/** What deploy_service was asked to do. */
+export interface DeployOptions {
+  environment: string;
+  app: string;
+  version?: string;
+  buildArgs: Readonly<Record<string, string>>;
+  /** Deploy even when every service already runs this release. */
+  force: boolean;
+  settings: WatchSettings;
+  concurrency: number;
+}
+
+/** What a deploy did, for --json and the caller. */
+export interface DeployResult {
+  environment: string;
+  app: string;
+  region: string;
+  version: string;
+  image: string;
+  services: ServiceResult[];
+}
+
+/** Runs the deploy; throws a CloudliftError with the verdict's exit code unless every service is fine. */
+export async function deployService(ctx: Context, options: DeployOptions): Promise<DeployResult> {
+  const { environment, app } = options;
+  const region = await environmentRegion(ctx, environment);
+  ctx.ui.warn(`Deploying to ${region}`);
+  const services = await appServices(ctx, app, environment, region);
+  const config = await loadReleaseConfig(ctx, { environment, app, region });
+  const version = await resolveVersion(ctx, options.version);
+  ctx.ui.info(`name: ${app} | environment: ${environment} | version: ${version.tag}`);
+  ctx.ui.step('Checking image in ECR');
+  const image = await locateImage(ctx, app, region, version);
+  const ecs = await ecsApi(ctx, region);
+  const cluster = clusterName(environment);
+  const release = {
+    cluster,
+    imageUri: image.uri,
+    tag: version.tag,
+    alwaysDeploy: version.alwaysBuild,
+    config,
+  };
+  const plans = await Promise.all(services.map((service) => planService(ecs, service, release)));
+  const view = new RolloutView(
+    ctx.ui,
+    plans.map((plan) => plan.service.logicalName),
+  );
+  plans.forEach((plan) => describePlan(view, plan, options.force));
+  const result: DeployResult = {
+    environment,
+    app,
+    region,
+    version: version.tag,
+    image: image.uri,
+    services: [],
+  };
+  const toDeploy = plans.filter((plan) => options.force || plan.changeReason !== undefined);
+  if (toDeploy.length === 0) {
+    ctx.ui.success(`Nothing to deploy: every service already runs ${version.tag} with this configuration`);
+    ctx.ui.info('Pass --force to start new tasks anyway (e.g. to pick up a re-pushed image).');
+    result.services = plans.map((plan) => unchanged(plan));
+    if (ctx.globals.json) {
+      ctx.ui.json(result);
+    }
+    return result;
+  }
+  await ensureImage(ctx, app, image, options.buildArgs);
+  const registered = await registerAll(ctx, ecs, toDeploy);
+  ctx.ui.step(`Initiating deployment of ${toDeploy.length} service${toDeploy.length === 1 ? '' : 's'}`);
+  const outcomes = await runLimited(toDeploy, options.concurrency, ctx.signal, async (plan, index) => {
+    const started = ctx.clock.now().getTime();
+    const taskDefinition = registered[index] ?? '';
+    const outcome = await rollOutSafely(ctx, {
+      ecs,
+      cluster,
+      name: plan.service.logicalName,
+      ecsServiceName: plan.service.ecsServiceName,
+      taskDefinition,
+      desiredCount: plan.desiredCount,
+      eventsBefore: plan.snapshot.events,
+      containers: plan.next.containerDefinitions,
+      settings: options.settings,
+      ...pollOverride(ctx),
+      view,
+    });
+    view.finished(plan.service.logicalName, outcome);
+    return { outcome, taskDefinition, elapsedMs: ctx.clock.now().getTime() - started };
+  });
+  result.services = plans.map((plan) => {
+    const index = toDeploy.indexOf(plan);
+    if (index < 0) {
+      return unchanged(plan);
+    }
+    const done = outcomes[index];
+    return {
+      name: plan.service.logicalName,
+      ecsServiceName: plan.service.ecsServiceName,
+      outcome: done?.outcome ?? { kind: 'not-started' },
+      ...(registered[index] === undefined ? {} : { taskDefinition: registered[index] }),
+      previousTaskDefinition: plan.current.arn,
+      ...(done === undefined ? {} : { elapsedMs: done.elapsedMs }),
+    };
+  });
+  ctx.ui.info('');
+  view.summary(result.services);
+  if (ctx.globals.json) {
+    ctx.ui.json(result);
+  }
+  assertDeployed(environment, app, result.services);
+  ctx.ui.success(`Deployed ${app} ${version.tag} to ${environment}`);
+  return result;
+}
+
+function unchanged(plan: ServicePlan): ServiceResult {
+  return {
+    name: plan.service.logicalName,
+    ecsServiceName: plan.service.ecsServiceName,
+    outcome: { kind: 'unchanged' },
+    taskDefinition: plan.current.arn,
+  };
+}
+
+/** The image and configuration changes of one service, as the original printed them before deploying. */
+function describePlan(view: RolloutView, plan: ServicePlan, force: boolean): void {
+  const name = plan.service.logicalName;
+  view.line(name, `${plan.service.ecsServiceName} runs ${shortArn(plan.current.arn)}`);
+  for (const image of plan.diff.images) {
+    view.line(name, `New image for ${image.container}: ${image.to} (was: ${image.from})`);
+  }
+  if (plan.diff.images.length === 0) {
+    view.line(name, 'No change in image version');
+  }
+  for (const secret of plan.diff.secrets) {
+    const change = secret.from === '-' ? 'added' : secret.to === '-' ? 'removed' : 'now from';
+    view.line(name, `Variable ${secret.name} ${change}${change === 'now from' ? ` ${secret.to}` : ''}`);
+  }
+  if (plan.changeReason === undefined) {
+    view.line(
+      name,
+      force ? 'Already runs this release; deploying anyway (--force)' : 'Already runs this release',
+    );
+  } else {
+    view.line(name, `Deploying: ${plan.changeReason}`);
+  }
+}
+
+/** Registers the next revision of every service (old revisions are kept: they are what a rollback needs). */
+async function registerAll(ctx: Context, ecs: EcsApi, plans: readonly ServicePlan[]): Promise<string[]> {
+  const arns: string[] = [];
+  for (const plan of plans) {
+    const arn = await ecs.registerTaskDefinition(plan.next);
+    ctx.ui.info(`Registered ${shortArn(arn)} for ${plan.service.logicalName}`);
+    arns.push(arn);
+  }
+  return arns;
+}
+
+/** rollOut, with an unexpected error (e.g. AWS throttling for minutes) turned into this service's failure. */
+async function rollOutSafely(ctx: Context, input: Parameters<typeof rollOut>[1]): Promise<ServiceOutcome> {
+  try {
+    return await rollOut(ctx, input);
+  } catch (error) {
+    const reason = `cloudlift stopped watching: ${messageOf(error)}`;
+    return {
+      kind: 'failed',
+      reason,
+      failures: [],
+      progress: { desired: 0, running: 0, pending: 0, oldRunning: 0, failedTasks: 0, text: '' },
+    };
+  }
+}
+
+function pollOverride(ctx: Context): { pollOverrideMs?: number } {
+  const value = Number.parseInt(ctx.env.CLOUDLIFT_POLL_INTERVAL_MS ?? '', 10);
+  return Number.isFinite(value) && value > 0 ? { pollOverrideMs: value } : {};
+}
+
+/** Runs `work` over `items`, at most `limit` at once; items not started before Ctrl-C stay undefined. */
+export async function runLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = items.map(() => undefined);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal.aborted) {
+      const index = next;
+      next += 1;
+      const item = items[index];
+      if (item !== undefined) {
+        results[index] = await work(item, index);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker()));
+  return results;
+}
+
+/** The outcome kinds that count as success. */
+export function isSuccess(outcome: ServiceOutcome): boolean {
+  return outcome.kind === 'succeeded' || outcome.kind === 'unchanged';
+}

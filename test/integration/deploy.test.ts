@@ -1,0 +1,282 @@
+// deploy_service, upload_to_ecr and get_version end to end through the real CLI against the testbed: a real docker
+// build, a push to the registry host taken from GetAuthorizationToken's proxyEndpoint (mirrored into moto's ECR),
+// task definitions registered in moto's ECS, and the testbed's scheduler rolling the services out. Each test uses
+// its own app (tests run in random order).
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { commit, createEnvironment, git, notDeployedTag, prepareApp } from '../support/deploy-fixture.js';
+import {
+  awsClientConfig,
+  cliEnv,
+  dockerTestsRequired,
+  resetTestbed,
+  seedAccount,
+  testbed,
+} from '../support/testbed.js';
+
+const environment = 'staging';
+let executionRoleArn: string;
+/** Values of parameters; none may ever appear in CLI output. */
+const secretValue = `s3cr3t-${randomUUID()}`;
+
+function cloudlift(dir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, {
+    cwd: dir,
+    env: cliEnv({ CLOUDLIFT_POLL_INTERVAL_MS: '300', ...extraEnv }),
+    timeoutMs: 170_000,
+  });
+}
+
+async function ecsClient() {
+  const sdk = await import('@aws-sdk/client-ecs');
+  return { sdk, client: new sdk.ECSClient(awsClientConfig()) };
+}
+
+/** The ECS service of `<app>-staging`'s output `<logical>EcsServiceName`, and its current task definition. */
+async function serviceState(app: string, logical = 'Web') {
+  const cfn = await import('@aws-sdk/client-cloudformation');
+  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
+    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
+  );
+  const name =
+    stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === `${logical}EcsServiceName`)?.OutputValue ?? '';
+  const { sdk, client } = await ecsClient();
+  const answer = await client.send(
+    new sdk.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name] }),
+  );
+  const service = answer.services?.[0];
+  const td = await client.send(
+    new sdk.DescribeTaskDefinitionCommand({
+      taskDefinition: service?.taskDefinition ?? '',
+      include: ['TAGS'],
+    }),
+  );
+  return { name, service, taskDefinition: td.taskDefinition, tags: td.tags ?? [] };
+}
+
+async function revisions(family: string): Promise<string[]> {
+  const { sdk, client } = await ecsClient();
+  const answer = await client.send(new sdk.ListTaskDefinitionsCommand({ familyPrefix: family }));
+  return answer.taskDefinitionArns ?? [];
+}
+
+async function ecrTags(repository: string): Promise<string[]> {
+  const sdk = await import('@aws-sdk/client-ecr');
+  const answer = await new sdk.ECRClient(awsClientConfig())
+    .send(new sdk.DescribeImagesCommand({ repositoryName: repository }))
+    .catch(() => ({ imageDetails: [] }));
+  return (answer.imageDetails ?? []).flatMap((d) => d.imageTags ?? []).sort();
+}
+
+const image = (app: string, tag: string) => `${testbed().registryHost}/${app}-repo:${tag}`;
+
+describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
+  beforeAll(async () => {
+    await resetTestbed();
+    executionRoleArn = (await seedAccount()).executionRoleArn;
+    await createEnvironment(environment);
+  });
+
+  it('first deploy: builds with --build-arg, pushes through the proxyEndpoint host, rolls every service 0 → 1', async () => {
+    const { app, dir, sha } = await prepareApp('hello-first', environment, {
+      services: ['Web', 'Worker'],
+      parameters: { PORT: '80', GREETING: secretValue },
+      executionRoleArn,
+    });
+    const template = (await serviceState(app)).taskDefinition?.taskDefinitionArn ?? '';
+    const result = await cloudlift(dir, [
+      'deploy_service',
+      '-e',
+      environment,
+      '--build-arg',
+      'GREETING',
+      'hey there',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Determined version to be ${sha}`);
+    expect(result.stderr).toContain('Image not found in ECR');
+    expect(result.stderr).toContain('Step 4/5 : RUN'); // the build ran here, with its output shown
+    expect(result.stderr).toContain(`Pushed ${image(app, sha)}`);
+    expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
+    for (const logical of ['Web', 'Worker']) {
+      const state = await serviceState(app, logical);
+      expect(state.service?.desiredCount).toBe(1);
+      expect(state.service?.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([
+        ['PRIMARY', 'COMPLETED'],
+      ]);
+      const container = state.taskDefinition?.containerDefinitions?.[0];
+      expect(container?.image).toBe(image(app, sha));
+      expect(container?.secrets?.map((s) => s.name)).toEqual(['PORT', 'GREETING']);
+      expect(container?.secrets?.[0]?.valueFrom).toBe(
+        `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT`,
+      );
+      // carried over from the template's revision (the original dropped these)
+      expect(state.taskDefinition?.placementConstraints).toEqual([
+        { type: 'memberOf', expression: 'attribute:deployment_type == ondemand' },
+      ]);
+      expect(state.taskDefinition?.executionRoleArn).toBe(executionRoleArn);
+      expect(state.tags.map((t) => t.key).sort()).toEqual(['cloudlift:config-versions', 'environment']);
+      expect(result.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
+    }
+    // the template's revision is kept (the original deregistered it; a rollback needs it)
+    const { sdk, client } = await ecsClient();
+    const old = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: template }));
+    expect(old.taskDefinition?.status).toBe('ACTIVE');
+    expect(result.stderr).toMatch(/│ Web\s+│ deployed/);
+    expect(result.stderr).toContain(`Deployed ${app} ${sha} to ${environment}`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secretValue);
+    expect(result.stderr).toContain(`was: ${image(app, notDeployedTag)}`);
+  });
+
+  it('a redeploy of what runs is a no-op (no build, no revision), --force deploys anyway', async () => {
+    const { app, dir, sha } = await prepareApp('hello-noop', environment, { executionRoleArn });
+    expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
+    const before = await revisions('WebFamily');
+    const running = (await serviceState(app)).taskDefinition?.taskDefinitionArn;
+    const again = await cloudlift(dir, ['deploy_service', '-e', environment, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      `Nothing to deploy: every service already runs ${sha} with this configuration`,
+    );
+    expect(again.stderr).not.toContain('Building');
+    expect(await revisions('WebFamily')).toEqual(before);
+    expect((await serviceState(app)).taskDefinition?.taskDefinitionArn).toBe(running);
+    const json = JSON.parse(again.stdout) as {
+      version: string;
+      services: { name: string; outcome: { kind: string } }[];
+    };
+    expect(json.version).toBe(sha);
+    expect(json.services.map((s) => [s.name, s.outcome.kind])).toEqual([['Web', 'unchanged']]);
+    const forced = await cloudlift(dir, ['deploy_service', '-e', environment, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain('Image found in ECR');
+    expect(await revisions('WebFamily')).toHaveLength(before.length + 1);
+  });
+
+  it('a changed Parameter Store value makes a new revision (parameter versions are fingerprinted)', async () => {
+    const { app, dir } = await prepareApp('hello-config', environment, { executionRoleArn });
+    expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
+    const before = await serviceState(app);
+    const edit = await cloudlift(dir, [
+      'edit_config',
+      '-e',
+      environment,
+      '--set',
+      `PORT=${secretValue}`,
+      '--yes',
+    ]);
+    expect(edit.code, edit.stderr).toBe(0);
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Deploying: values changed in Parameter Store');
+    expect(result.stderr).toContain('No change in image version');
+    const after = await serviceState(app);
+    expect(after.taskDefinition?.revision).toBe((before.taskDefinition?.revision ?? 0) + 1);
+    const tag = (state: typeof after) => state.tags.find((t) => t.key === 'cloudlift:config-versions')?.value;
+    expect(tag(after)).not.toBe(tag(before));
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secretValue);
+  });
+
+  it('an env.sample key missing in Parameter Store fails before any write (no push, no revision)', async () => {
+    const { app, dir } = await prepareApp('hello-missing', environment, { executionRoleArn });
+    const before = await revisions('WebFamily');
+    appendFileSync(join(dir, 'env.sample'), 'DATABASE_URL=postgres://example\n');
+    const sha = commit(dir, 'needs a database');
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('does not match env.sample');
+    expect(result.stderr).toContain('in env.sample but not in Parameter Store: DATABASE_URL');
+    expect(result.stderr).toContain(`edit_config -e ${environment} --name ${app} --set DATABASE_URL=`);
+    expect(await ecrTags(`${app}-repo`)).not.toContain(sha);
+    expect(await revisions('WebFamily')).toEqual(before);
+  });
+
+  it('a dirty working tree deploys the tag `dirty` and rebuilds it every time', async () => {
+    const { app, dir } = await prepareApp('hello-dirty', environment, { executionRoleArn });
+    writeFileSync(join(dir, 'uncommitted.txt'), 'x');
+    const first = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+      image(app, 'dirty'),
+    );
+    const second = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('Building container image');
+    expect(second.stderr).toContain('Deploying: dirty images are redeployed every time');
+  });
+
+  it('--version <branch> deploys the image of its commit sha; a version without image fails before writing', async () => {
+    const { app, dir, sha } = await prepareApp('hello-version', environment, { executionRoleArn });
+    expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
+    git(dir, ['branch', 'release']);
+    commit(dir, 'later work');
+    const byBranch = await cloudlift(dir, [
+      'deploy_service',
+      '-e',
+      environment,
+      '--version',
+      'release',
+      '--force',
+    ]);
+    expect(byBranch.code, byBranch.stderr).toBe(0);
+    expect(byBranch.stderr).toContain(`Using commit ${sha} for --version release`);
+    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, sha));
+    const head = git(dir, ['rev-parse', 'HEAD']);
+    const missing = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'HEAD']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`Image ${app}-repo:${head} is not in ECR`);
+    expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
+  });
+
+  it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
+    const { app, dir, sha } = await prepareApp('hello-upload', environment, { executionRoleArn });
+    const missingFlag = await cloudlift(dir, ['upload_to_ecr', '--name', app]);
+    expect(missingFlag.code).toBe(2);
+    expect(missingFlag.stderr).toContain('upload_to_ecr needs --local_tag');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('docker', ['build', '-q', '-t', `${app}:${sha}`, '.'], {
+      cwd: dir,
+      env: { ...process.env, ...cliEnv() },
+    });
+    const upload = await cloudlift(dir, [
+      'upload_to_ecr',
+      '--name',
+      app,
+      '--local_tag',
+      sha,
+      '--additional_tags',
+      'latest',
+      '--additional_tags',
+      'v1.0.0',
+    ]);
+    expect(upload.code, upload.stderr).toBe(0);
+    expect(upload.stderr).toContain('Added additional tag: latest');
+    expect(await ecrTags(`${app}-repo`)).toEqual([sha, 'latest', 'v1.0.0'].sort());
+    const notDeployed = await cloudlift(dir, ['get_version', '-e', environment, '--short']);
+    expect(notDeployed.code).toBe(1);
+    expect(notDeployed.stderr).toContain('Current task definition tag could not be found. Is it deployed?');
+    const deploy = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'v1.0.0']);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toContain('Image found in ECR');
+    const short = await cloudlift(dir, ['get_version', '-e', environment, '--short']);
+    expect(short.code, short.stderr).toBe(0);
+    expect(short.stdout.trim()).toBe('v1.0.0');
+    const byCommit = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(byCommit.code, byCommit.stderr).toBe(0);
+    const full = await cloudlift(dir, ['get_version', '-e', environment]);
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout.trim()).toBe(sha);
+    expect(full.stderr).toContain(`Currently deployed version: ${sha}`);
+    expect(full.stderr).toContain('Commit Info:');
+    expect(full.stderr).toContain(`commit ${sha}`);
+    const json = await cloudlift(dir, ['get_version', '-e', environment, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      version: sha,
+      services: [{ name: 'Web', versions: [sha] }],
+    });
+  });
+});
