@@ -2,6 +2,7 @@
 import type { Runner } from '../runner.js';
 import { createEnvironmentCommand, updateEnvironmentCommand } from './environment.js';
 import { createServiceCommand, updateServiceCommand } from './service.js';
+import { renderServiceCommand } from './render-service.js';
 import { editConfigCommand } from './edit-config.js';
 import { createTaskDefinitionCommand, deployServiceCommand, updateTaskDefinitionCommand } from './deploy.js';
 import { getVersionCommand, uploadToEcrCommand } from './image.js';
@@ -14,6 +15,7 @@ export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
   updateEnvironmentCommand,
   createServiceCommand,
   updateServiceCommand,
+  renderServiceCommand,
   editConfigCommand,
   deployServiceCommand,
   createTaskDefinitionCommand,

@@ -59,7 +59,7 @@ export function teamOf(notificationsArn: string): string {
 
 /** The environment outputs of the cluster ALB's listeners for one scheme, ordered by their number. */
 export function clusterListeners(
-  facts: ServiceFacts,
+  facts: Pick<ServiceFacts, 'environmentOutputs'>,
   internal: boolean,
 ): Array<{ protocol: 'HTTP' | 'HTTPS'; position: number; arn: string }> {
   const scheme = internal ? 'Internal' : 'Public';

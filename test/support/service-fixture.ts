@@ -1,0 +1,143 @@
+// An environment the service commands can use in the testbed: the real environment stack (from the environment
+// template), its configuration record in the original's DynamoDB layout, and Parameter Store values for an app.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
+import { environmentTemplate } from '../../src/core/templates/environment.js';
+import type { Template } from '../../src/core/templates/cdk.js';
+import { awsClientConfig, testbed } from './testbed.js';
+import type { Seed } from './testbed.js';
+
+/** The `<env>` document of the test environment (EC2 fleets, the cluster ALBs, dedicated ALBs by default). */
+export function environmentDocument(
+  seed: Seed,
+  serviceDefaults: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    region: testbed().region,
+    vpc: {
+      cidr: '10.20.0.0/16',
+      'nat-gateway': { 'elastic-ip-allocation-id': seed.eipAllocationId },
+      subnets: {
+        public: { 'subnet-1': { cidr: '10.20.0.0/22' }, 'subnet-2': { cidr: '10.20.4.0/22' } },
+        private: { 'subnet-1': { cidr: '10.20.8.0/22' }, 'subnet-2': { cidr: '10.20.12.0/22' } },
+      },
+    },
+    cluster: {
+      min_instances: 1,
+      max_instances: 2,
+      instance_type: 't3.micro',
+      key_name: seed.keyName,
+      ecs_instance_default_lifecycle_type: 'ondemand',
+    },
+    environment: { notifications_arn: seed.snsTopicArn, ssl_certificate_arn: seed.certificateArn },
+    service_defaults: serviceDefaults,
+  };
+}
+
+/** Creates a stack through the SDK and returns its final status, outputs and (on failure) the failure reasons. */
+export async function createStackDirectly(
+  stackName: string,
+  template: Template,
+): Promise<{ status: string; outputs: Record<string, string>; reasons: string[] }> {
+  const cfn = await import('@aws-sdk/client-cloudformation');
+  const client = new cfn.CloudFormationClient(awsClientConfig());
+  await client.send(
+    new cfn.CreateStackCommand({
+      StackName: stackName,
+      TemplateBody: JSON.stringify(template),
+      Parameters: [{ ParameterKey: 'Environment', ParameterValue: 'staging' }],
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    }),
+  );
+  const stack = (await client.send(new cfn.DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  const events = await client.send(new cfn.DescribeStackEventsCommand({ StackName: stackName }));
+  return {
+    status: stack?.StackStatus ?? 'MISSING',
+    outputs: Object.fromEntries(
+      (stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
+    ),
+    reasons: (events.StackEvents ?? []).flatMap((event) =>
+      event.ResourceStatusReason ? [event.ResourceStatusReason] : [],
+    ),
+  };
+}
+
+/** Saves the environment record as the original did: `{ environment, configuration: { <env>: doc, cloudlift_version } }`. */
+export async function saveEnvironmentRecord(
+  environment: string,
+  document: Record<string, unknown>,
+): Promise<void> {
+  const { DynamoDBClient, CreateTableCommand, DescribeTableCommand } =
+    await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const dynamo = new DynamoDBClient(awsClientConfig());
+  const TableName = 'environment_configurations';
+  const exists = await dynamo.send(new DescribeTableCommand({ TableName })).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName,
+        KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+  await DynamoDBDocumentClient.from(dynamo).send(
+    new PutCommand({
+      TableName,
+      Item: { environment, configuration: { [environment]: document, cloudlift_version: '2.1.1' } },
+    }),
+  );
+}
+
+/** Creates the environment stack `cluster-<env>` from the environment template; returns its outputs. */
+export async function createEnvironmentStack(
+  environment: string,
+  document: Record<string, unknown>,
+): Promise<Record<string, string>> {
+  const region = testbed().region;
+  const template = environmentTemplate(parseEnvironmentConfig(environment, document), {
+    environment,
+    availabilityZones: [`${region}a`, `${region}b`],
+    amiId: 'ami-12c6146b',
+    cloudliftVersion: '2.1.1',
+  });
+  const result = await createStackDirectly(`cluster-${environment}`, template);
+  if (result.status !== 'CREATE_COMPLETE') {
+    throw new Error(`environment stack: ${result.status}: ${result.reasons.join(' | ')}`);
+  }
+  return result.outputs;
+}
+
+/** Puts `/<env>/<app>/<KEY>` SecureStrings; returns [KEY, ARN] in the given order. */
+export async function putAppParameters(
+  environment: string,
+  app: string,
+  values: Record<string, string>,
+): Promise<Array<[string, string]>> {
+  const ssm = await import('@aws-sdk/client-ssm');
+  const client = new ssm.SSMClient(awsClientConfig());
+  const pairs: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(values)) {
+    const Name = `/${environment}/${app}/${key}`;
+    await client.send(
+      new ssm.PutParameterCommand({ Name, Value: value, Type: 'SecureString', Overwrite: true }),
+    );
+    const answer = await client.send(new ssm.GetParameterCommand({ Name }));
+    pairs.push([key, answer.Parameter?.ARN ?? '']);
+  }
+  return pairs;
+}
+
+/** An app folder with env.sample (cwd for the CLI). */
+export function appFolder(app: string, envSample: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cloudlift-${app}-`));
+  writeFileSync(join(dir, 'env.sample'), envSample);
+  return dir;
+}
