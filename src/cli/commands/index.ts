@@ -3,9 +3,12 @@ import type { Runner } from '../runner.js';
 import { createEnvironmentCommand, updateEnvironmentCommand } from './environment.js';
 import { createServiceCommand, updateServiceCommand } from './service.js';
 import { renderServiceCommand } from './render-service.js';
+import { renderEnvironmentCommand } from './render-environment.js';
+import { schemaCommand } from './schema.js';
 import { editConfigCommand } from './edit-config.js';
 import { createTaskDefinitionCommand, deployServiceCommand, updateTaskDefinitionCommand } from './deploy.js';
 import { getVersionCommand, uploadToEcrCommand } from './image.js';
+import { logsCommand, releasesCommand, rollbackCommand, statusCommand } from './operate.js';
 import { execCommand, startSessionCommand } from './session.js';
 import { editEnvironmentCommand, showEnvironmentCommand, showServiceCommand } from './config-records.js';
 
@@ -13,6 +16,7 @@ import { editEnvironmentCommand, showEnvironmentCommand, showServiceCommand } fr
 export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
   createEnvironmentCommand,
   updateEnvironmentCommand,
+  renderEnvironmentCommand,
   createServiceCommand,
   updateServiceCommand,
   renderServiceCommand,
@@ -22,9 +26,14 @@ export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
   updateTaskDefinitionCommand,
   uploadToEcrCommand,
   getVersionCommand,
+  releasesCommand,
+  rollbackCommand,
+  statusCommand,
+  logsCommand,
   startSessionCommand,
   execCommand,
   showEnvironmentCommand,
   editEnvironmentCommand,
   showServiceCommand,
+  schemaCommand,
 ];

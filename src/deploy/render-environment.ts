@@ -1,0 +1,129 @@
+// render_environment: the environment stack's template for a configuration, built without any AWS call (with
+// --config-file) so it can be reviewed and diffed in CI. Facts the original looked up come from flags or defaults.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Context } from '../context.js';
+import type { EnvironmentConfig } from '../core/config/environment.js';
+import type { Template } from '../core/templates/cdk.js';
+import type { EnvironmentFacts } from '../core/templates/environment.js';
+import { CloudliftError, UsageError } from '../errors.js';
+import { cloudliftVersion } from '../version.js';
+import { parseJson } from './edit-document.js';
+
+/** What render_environment was asked for. */
+export interface RenderEnvironmentRequest {
+  environment: string;
+  /** The `<env>` document or the stored `{ "<env>": ... }` layout (`-`: stdin); else the stored configuration. */
+  configFile?: string;
+  /** `a,b`: the two availability zones (default `<region>a,<region>b`). */
+  availabilityZones?: string;
+  /** The hosts' AMI (default: a placeholder; create/update look the real one up). */
+  amiId?: string;
+  desiredOnDemand?: string;
+  desiredSpot?: string;
+}
+
+/** The AMI id rendered when none is given: obviously not a real image. */
+export const placeholderAmiId = 'ami-00000000000000000';
+
+async function readConfigFile(ctx: Context, file: string): Promise<Record<string, unknown>> {
+  const read = async (): Promise<string> => {
+    if (file !== '-') {
+      return readFile(resolve(ctx.cwd, file), 'utf8');
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  const text = await read().catch((error: unknown) => {
+    throw new CloudliftError(
+      'ConfigFileUnreadable',
+      `Cannot read --config-file ${file}: ${(error as Error).message}`,
+      {
+        hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
+        exitCode: 2,
+      },
+    );
+  });
+  return parseJson(text, file === '-' ? 'stdin' : file);
+}
+
+async function storedDocument(ctx: Context, environment: string): Promise<unknown> {
+  const { environmentNotFound, openConfigStore } = await import('./config-store.js');
+  const store = await openConfigStore(ctx);
+  const stored = await store.loadEnvironment(environment);
+  if (stored === undefined) {
+    throw environmentNotFound(environment, store.region);
+  }
+  ctx.ui.info(`Rendering the stored configuration of ${environment} (read only; nothing is changed).`);
+  return stored.document;
+}
+
+function parseCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^\d{1,4}$/.test(value)) {
+    throw new UsageError(`${flag} ${value}: expected a whole number`, { hint: `Pass e.g. ${flag} 2.` });
+  }
+  return Number(value);
+}
+
+/** The facts for a render: flags, else documented defaults. */
+export function renderFacts(request: RenderEnvironmentRequest, config: EnvironmentConfig): EnvironmentFacts {
+  const zones = (request.availabilityZones ?? `${config.region}a,${config.region}b`)
+    .split(',')
+    .map((zone) => zone.trim());
+  const [first, second] = zones;
+  if (
+    zones.length !== 2 ||
+    first === undefined ||
+    second === undefined ||
+    !zones.every((zone) => /^[a-z0-9-]+[a-z]$/.test(zone))
+  ) {
+    throw new UsageError(
+      `--az ${request.availabilityZones ?? ''}: expected two availability zones, e.g. ${config.region}a,${config.region}b`,
+      {
+        hint: `Pass --az ${config.region}a,${config.region}b (the original used the region's first two zones).`,
+      },
+    );
+  }
+  const amiId = request.amiId ?? placeholderAmiId;
+  if (!/^ami-[0-9a-f]{8,17}$/.test(amiId)) {
+    throw new UsageError(`--ami-id ${amiId}: not an AMI id`, {
+      hint: 'Pass e.g. --ami-id ami-0123456789abcdef0.',
+    });
+  }
+  return {
+    environment: request.environment,
+    availabilityZones: [first, second],
+    amiId,
+    desiredInstances: {
+      onDemand: parseCount('--desired-on-demand', request.desiredOnDemand),
+      spot: parseCount('--desired-spot', request.desiredSpot),
+    },
+    cloudliftVersion,
+  };
+}
+
+/** Validates the configuration and builds the template; warnings (e.g. a skipped fleet) go to stderr. */
+export async function renderEnvironment(ctx: Context, request: RenderEnvironmentRequest): Promise<Template> {
+  const { parseEnvironmentConfig, unwrapEnvironmentDocument } = await import('../core/config/environment.js');
+  const { environmentProblems } = await import('../core/config/environment-checks.js');
+  const document =
+    request.configFile === undefined
+      ? await storedDocument(ctx, request.environment)
+      : unwrapEnvironmentDocument(request.environment, await readConfigFile(ctx, request.configFile));
+  const config = parseEnvironmentConfig(request.environment, document);
+  for (const problem of environmentProblems(request.environment, config)) {
+    ctx.ui.warn(`${problem.field}: ${problem.message}`);
+  }
+  const facts = renderFacts(request, config);
+  if (request.amiId === undefined && config.cluster.type !== 'fargate') {
+    ctx.ui.info(`AMI: ${placeholderAmiId} (placeholder; pass --ami-id to render a real one).`);
+  }
+  const { environmentTemplate } = await import('../core/templates/environment.js');
+  return environmentTemplate(config, facts);
+}
