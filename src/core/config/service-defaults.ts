@@ -29,6 +29,8 @@ export function defaultServiceConfig(input: {
   environment: string;
   notificationsArn: string | undefined;
   defaults: ServiceDefaults;
+  /** A Fargate-only environment has no EC2 hosts: the default service then runs on the smallest Fargate size. */
+  fargateOnly?: boolean;
 }): Json {
   const albMode = input.defaults.alb_mode ?? 'dedicated';
   return {
@@ -45,6 +47,7 @@ export function defaultServiceConfig(input: {
         },
         memory_reservation: 250,
         command: null,
+        ...(input.fargateOnly === true ? { fargate: { cpu: 256, memory: 512 } } : {}),
       },
     },
   };

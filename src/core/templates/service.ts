@@ -2,7 +2,8 @@
 // the original Cloudlift's resources, logical ids, parameters and outputs, plus our deployment safety nets.
 import type { Stack } from 'aws-cdk-lib';
 import type { ServiceConfig, ServiceSettings } from '../config/service.js';
-import { ecsServiceRoleId, serviceStackIds, serviceStackName } from '../naming.js';
+import { CloudliftError } from '../../errors.js';
+import { ecsServiceRoleId, environmentIds, serviceStackIds, serviceStackName } from '../naming.js';
 import type { Cdk, Template } from './cdk.js';
 import { synthesize } from './cdk.js';
 import { addAlbAlarms, addServiceAlarms } from './service/alarms.js';
@@ -74,6 +75,19 @@ function addEcsServiceRole(stack: Stack, cdk: Cdk) {
 
 function addService(build: Build, key: string, settings: ServiceSettings): void {
   const unit = unitOf(build, key, settings);
+  if (
+    !unit.isFargate &&
+    build.facts.environmentOutputs[environmentIds(build.facts.environment).outputs.clusterType] === 'fargate'
+  ) {
+    throw new CloudliftError(
+      'NoEc2Hosts',
+      `services.${key} runs on EC2, but environment ${build.facts.environment} is Fargate-only (it has no EC2 hosts)`,
+      {
+        exitCode: 2,
+        hint: `Give services.${key} a fargate block, e.g. "fargate": {"cpu": 256, "memory": 512}.`,
+      },
+    );
+  }
   const taskDefinition = addTaskDefinition(build, unit);
   const registry = addServiceRegistry(build, unit);
   const balancing = unit.http === undefined ? undefined : addLoadBalancing(build, unit, unit.http);

@@ -45,6 +45,18 @@ describe('defaultServiceConfig', () => {
     expect(() => parseServiceConfig(document, { alb_mode: 'cluster' })).not.toThrow();
   });
 
+  it('runs on the smallest Fargate size in a Fargate-only environment', () => {
+    const document = defaultServiceConfig({
+      app: 'shop',
+      environment: 'prod',
+      notificationsArn: arn,
+      defaults: {},
+      fargateOnly: true,
+    });
+    expect((document as any).services.Shop.fargate).toEqual({ cpu: 256, memory: 512 });
+    expect(() => parseServiceConfig(document)).not.toThrow();
+  });
+
   it('keeps the original defaults a user knows: internal, 80, /elb-check, 250 MiB, no command', () => {
     const document = defaultServiceConfig({
       app: 'a',

@@ -329,6 +329,19 @@ describe('service template options', () => {
     ).toThrow(/No Internal HTTP\/HTTPS listeners found/);
   });
 
+  it('refuses EC2 services in a Fargate-only environment', () => {
+    const environmentOutputs = { ...baseFacts().environmentOutputs, ClusterType: 'fargate' };
+    expect(() => render({ W: { command: null, memory_reservation: 64 } }, { environmentOutputs })).toThrow(
+      /services\.W runs on EC2, but environment staging is Fargate-only/,
+    );
+    expect(() =>
+      render(
+        { W: { command: null, memory_reservation: 64, fargate: { cpu: 256, memory: 512 } } },
+        { environmentOutputs },
+      ),
+    ).not.toThrow();
+  });
+
   it('CloudliftOptions holds the configuration as Python json.dumps wrote it', () => {
     expect(pythonJson({ a: [1, true, null], 'b é': 'x"y' })).toBe(
       '{"a": [1, true, null], "b \\u00e9": "x\\"y"}',
