@@ -368,3 +368,11 @@ export function standaloneTaskRole(app: string, environment: string): string {
 export function standaloneContainerName(app: string): string {
   return `${pascal(app)}Container`;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shell access (exec)
+
+/** The task role's inline policy that lets the ECS Exec agent open its channels: `<Svc>-EcsExec`. */
+export function execTaskRolePolicyName(service: string): string {
+  return `${service}-EcsExec`;
+}

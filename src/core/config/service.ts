@@ -103,6 +103,7 @@ const serviceSchema = lenientObject({
   health_check_grace_period_seconds: wholeNumber(0, 2_147_483_647).optional(),
   deployment_circuit_breaker: z.boolean().optional(),
   placement_constraints: z.array(placementConstraint).max(9).optional(),
+  enable_execute_command: z.boolean().optional(),
 });
 
 const documentSchema = lenientObject({

@@ -132,6 +132,8 @@ export function addEcsService(
     ...networking(build, unit, parts.registry, balancing),
     placementConstraints: placementConstraints(build, unit),
     deploymentConfiguration: deploymentConfiguration(unit),
+    // `cloudlift exec` (ECS Exec); only tasks started after this is set get the exec agent.
+    enableExecuteCommand: unit.settings.enable_execute_command === true ? true : undefined,
     healthCheckGracePeriodSeconds:
       balancing === undefined
         ? undefined

@@ -9,6 +9,7 @@ import {
   ecrImageUri,
   efsVolumeName,
   environmentIds,
+  execTaskRolePolicyName,
   logGroupName,
   notDeployedImageTag,
   taskFamily,
@@ -134,8 +135,8 @@ function taskRole(build: Build, unit: Unit): CfnResource {
         { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['ecs-tasks.amazonaws.com'] } },
       ],
     },
-    policies:
-      unit.logging === 'awsfirelens'
+    policies: nonEmpty([
+      ...(unit.logging === 'awsfirelens'
         ? [
             {
               policyName: unit.ids.taskRoleFirelensPolicy,
@@ -144,8 +145,36 @@ function taskRole(build: Build, unit: Unit): CfnResource {
               },
             },
           ]
-        : undefined,
+        : []),
+      ...(unit.settings.enable_execute_command === true ? [execPolicy(unit)] : []),
+    ]),
   });
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length === 0 ? undefined : items;
+}
+
+/** What the ECS Exec agent in the task needs to open its channels (`cloudlift exec`). */
+function execPolicy(unit: Unit) {
+  return {
+    policyName: execTaskRolePolicyName(unit.key),
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: [
+            'ssmmessages:CreateControlChannel',
+            'ssmmessages:CreateDataChannel',
+            'ssmmessages:OpenControlChannel',
+            'ssmmessages:OpenDataChannel',
+          ],
+          Effect: 'Allow',
+          Resource: ['*'],
+        },
+      ],
+    },
+  };
 }
 
 function networkSettings(unit: Unit): { networkMode?: string; cpu?: string; memory?: string } {
