@@ -59,6 +59,11 @@ export function nextReleaseNumber(latest: number | undefined): number {
   return latest === undefined ? 1 : latest + 1;
 }
 
+/** The git commit of an image tag: deploy_service tags images with the full 40-character sha. */
+export function gitShaOf(tag: string): string | undefined {
+  return /^[0-9a-f]{40}$/.test(tag) ? tag : undefined;
+}
+
 /** The outcome to show: an `in-progress` release older than the lock TTL was abandoned (its process died). */
 export function displayOutcome(release: Release, now: Date): ReleaseOutcome | 'abandoned' {
   if (release.outcome !== 'in-progress') {
@@ -209,7 +214,7 @@ function outcomeText(release: Release, now: Date): string {
   if (release.reason === undefined || outcome === 'succeeded') {
     return outcome;
   }
-  const reason = release.reason.length > 60 ? `${release.reason.slice(0, 57)}...` : release.reason;
+  const reason = release.reason.length > 45 ? `${release.reason.slice(0, 42)}...` : release.reason;
   return `${outcome}: ${reason}`;
 }
 

@@ -1,176 +1,26 @@
-// The release ledger and the deploy lock, for every command that changes what runs (deploy_service, rollback):
-//   await withDeployLock(ctx, { app, environment, purpose: 'deploy_service', forceUnlock }, async () =>
-//     withRelease(ctx, { app, environment, kind: 'deploy', version }, async (release) => {
-//       ...; release.note({ services, imageDigest }); ...
-//     }));
-// The lock stops two deploys of one app in one environment from overlapping; the release records who deployed what,
-// and how it ended — also when it failed or was interrupted.
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import { ReleasesTable } from '../aws/releases-table.js';
-import { callerIdentity } from '../aws/sts.js';
+// The release ledger (table cloudlift_releases): every deploy_service and rollback is a release of an app in an
+// environment — number, who, version, task definitions, config versions, outcome, duration — recorded also when it
+// fails or is interrupted. Two ways to use it:
+//   rollback:        withDeployLock(ctx, lock, () => withRelease(ctx, start, async (release) => { ...; release.note(...) }))
+//   deploy_service:  recordDeploy(ctx, { app, environment, forceUnlock }, (recording) => deployService(ctx, {..., recording}))
+//                    where deployService calls `recording.started(...)` just before its first change and
+//                    `recording.services(...)` before its verdict; a deploy with nothing to do records nothing.
+import { ecrApi } from '../aws/ecr.js';
 import { parameterStore } from '../aws/ssm.js';
-import { parameterPrefix } from '../core/naming.js';
-import {
-  durationBetween,
-  isLockExpired,
-  lockHeldText,
-  lockTtlSeconds,
-  nextReleaseNumber,
-} from '../core/releases.js';
-import type { DeployLock, Release, ReleaseKind, ReleaseOutcome, ServiceRevision } from '../core/releases.js';
+import { ecrRepositoryName, parameterPrefix } from '../core/naming.js';
+import { durationBetween, gitShaOf, nextReleaseNumber } from '../core/releases.js';
+import type { Release, ReleaseKind, ReleaseOutcome, ServiceRevision } from '../core/releases.js';
 import { CloudliftError, ConflictError, ExitCode, isCloudliftError, messageOf } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
 import type { Context } from '../context.js';
+import { acquireDeployLock, actorArn, openReleases } from './deploy-lock.js';
+import type { HeldLock } from './deploy-lock.js';
 
-/** How often a held lock is pushed forward, so a long deploy never loses it to the TTL. */
-const lockRefreshMs = 5 * 60 * 1000;
+export { acquireDeployLock, withDeployLock } from './deploy-lock.js';
+export type { LockRequest } from './deploy-lock.js';
+
 /** How many times a release number is re-picked when another writer took it (only without the lock). */
 const numberAttempts = 5;
-
-/** Opens the ledger table in the default region (where the configuration tables live), creating it if asked. */
-export async function openReleases(ctx: Context, options: { create: boolean }): Promise<ReleasesTable> {
-  const table = await ReleasesTable.open(await ctx.aws.config());
-  if (options.create && !(await table.exists())) {
-    ctx.ui.info(
-      `Creating the DynamoDB table ${table.name} in ${table.region} (first release in this account and region)...`,
-    );
-    await table.create();
-    ctx.ui.info(`Created ${table.name}.`);
-  }
-  return table;
-}
-
-/** What asks for the deploy lock. */
-export interface LockRequest {
-  app: string;
-  environment: string;
-  /** What the holder does, shown to whoever finds the lock taken: `deploy_service`, `rollback to v3`. */
-  purpose: string;
-  /** `--force-unlock`: break a lock left by a crashed run before taking it. */
-  forceUnlock?: boolean;
-}
-
-const actors = new WeakMap<Context, Promise<string>>();
-
-/** The STS caller ARN of this run (asked once per Context). */
-export function actorArn(ctx: Context): Promise<string> {
-  let actor = actors.get(ctx);
-  if (actor === undefined) {
-    actor = callerIdentity(ctx).then((identity) => identity.arn || 'unknown');
-    actors.set(ctx, actor);
-  }
-  return actor;
-}
-
-async function breakLock(ctx: Context, table: ReleasesTable, request: LockRequest): Promise<void> {
-  const broken = await table.breakLock(request.app, request.environment);
-  if (broken === undefined) {
-    ctx.ui.info(`--force-unlock: no deploy lock was held for ${request.app} in ${request.environment}.`);
-    return;
-  }
-  ctx.ui.warn(
-    `--force-unlock: broke the deploy lock of ${request.app} in ${request.environment} held by ${broken.holder} ` +
-      `on ${broken.host} since ${broken.acquiredAt} (${broken.purpose}).`,
-  );
-}
-
-async function acquire(ctx: Context, table: ReleasesTable, request: LockRequest): Promise<DeployLock> {
-  const now = ctx.clock.now();
-  const lock: DeployLock = {
-    app: request.app,
-    environment: request.environment,
-    holder: await actorArn(ctx),
-    host: `${hostname()} (pid ${process.pid})`,
-    purpose: request.purpose,
-    acquiredAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + lockTtlSeconds * 1000).toISOString(),
-    token: randomUUID(),
-  };
-  if (await table.acquireLock(lock, now)) {
-    return lock;
-  }
-  const holder = await table.getLock(request.app, request.environment);
-  if (holder === undefined || isLockExpired(holder, now)) {
-    // Released (or expired) between our write and our read: one more try decides it.
-    if (await table.acquireLock(lock, ctx.clock.now())) {
-      return lock;
-    }
-  }
-  const current = holder ?? (await table.getLock(request.app, request.environment));
-  if (current === undefined) {
-    throw new ConflictError(
-      `Could not take the deploy lock of ${request.app} in ${request.environment}: it changed hands twice while we tried`,
-      'Run the command again.',
-    );
-  }
-  const text = lockHeldText(current, now);
-  throw new ConflictError(text.message, text.hint);
-}
-
-/** Pushes the lock's expiry forward every few minutes until `stop` aborts. */
-async function keepAlive(
-  ctx: Context,
-  table: ReleasesTable,
-  lock: DeployLock,
-  stop: AbortSignal,
-): Promise<void> {
-  while (!stop.aborted) {
-    try {
-      await ctx.clock.sleep(lockRefreshMs, stop);
-    } catch {
-      return; // stopped
-    }
-    const expiresAt = new Date(ctx.clock.now().getTime() + lockTtlSeconds * 1000).toISOString();
-    try {
-      if (!(await table.refreshLock({ ...lock, expiresAt }))) {
-        ctx.ui.warn(
-          `The deploy lock of ${lock.app} in ${lock.environment} was broken by someone else (--force-unlock).`,
-        );
-        return;
-      }
-    } catch (error) {
-      ctx.ui.warn(`Could not refresh the deploy lock (it expires at ${lock.expiresAt}): ${messageOf(error)}`);
-    }
-  }
-}
-
-/**
- * Runs `body` holding the deploy lock of one app in one environment, and releases the lock afterwards whatever
- * happens. Throws ConflictError (naming the holder and since when) when someone else holds it.
- */
-export async function withDeployLock<T>(
-  ctx: Context,
-  request: LockRequest,
-  body: (lock: DeployLock) => Promise<T>,
-): Promise<T> {
-  const table = await openReleases(ctx, { create: true });
-  if (request.forceUnlock === true) {
-    await breakLock(ctx, table, request);
-  }
-  const lock = await acquire(ctx, table, request);
-  ctx.ui.debug(`Took the deploy lock of ${request.app} in ${request.environment} until ${lock.expiresAt}.`);
-  const stop = new AbortController();
-  const refresher = keepAlive(ctx, table, lock, stop.signal);
-  try {
-    return await body(lock);
-  } finally {
-    stop.abort();
-    await refresher;
-    try {
-      if (!(await table.releaseLock(lock))) {
-        ctx.ui.warn(
-          `The deploy lock of ${request.app} in ${request.environment} was no longer ours when we finished.`,
-        );
-      }
-    } catch (error) {
-      ctx.ui.warn(
-        `Could not release the deploy lock of ${request.app} in ${request.environment} (${messageOf(error)}); ` +
-          `it expires at ${lock.expiresAt}, or the next deploy can pass --force-unlock.`,
-      );
-    }
-  }
-}
 
 /** What is known when a release starts. */
 export interface ReleaseStart {
@@ -315,10 +165,117 @@ export async function withRelease<T>(
     result = await body(handle);
   } catch (error) {
     const outcome = outcomeOfError(error);
-    await finishRelease(ctx, record, outcome, isCloudliftError(error) ? error.message : messageOf(error));
+    await finishRelease(ctx, record, outcome, messageOf(error));
     throw error;
   }
   return { result, release: await finishRelease(ctx, record, 'succeeded') };
+}
+
+/** One service as deploy_service reports it (its ServiceResult). */
+export interface DeployedService {
+  name: string;
+  ecsServiceName: string;
+  taskDefinition?: string;
+  previousTaskDefinition?: string;
+}
+
+/** What deploy_service tells the ledger; both calls are optional, `started` at most once. */
+export interface DeployRecording {
+  /** Just before the first change: takes the deploy lock and records an in-progress release. */
+  started(facts: { region: string; version: string; image: string; imageDigest?: string }): Promise<void>;
+  /** Every service with the task definition it runs after the deploy (unchanged ones too). */
+  services(services: readonly DeployedService[]): void;
+}
+
+function revisions(services: readonly DeployedService[]): ServiceRevision[] {
+  return services.flatMap((service) =>
+    service.taskDefinition === undefined
+      ? []
+      : [
+          {
+            component: service.name,
+            ecsService: service.ecsServiceName,
+            taskDefinition: service.taskDefinition,
+            ...(service.previousTaskDefinition === undefined
+              ? {}
+              : { previousTaskDefinition: service.previousTaskDefinition }),
+          },
+        ],
+  );
+}
+
+/** The digest ECR has for the release's tag (after the push), when it can be read. */
+async function digestOf(ctx: Context, release: Release, region: string): Promise<string | undefined> {
+  if (release.imageDigest !== undefined || release.version === undefined) {
+    return release.imageDigest;
+  }
+  try {
+    const ecr = await ecrApi(ctx, region);
+    return (await ecr.findImage(ecrRepositoryName(release.app), release.version))?.digest;
+  } catch {
+    return undefined; // the digest is a nice-to-have in the ledger; the deploy's outcome matters more
+  }
+}
+
+/**
+ * Records deploy_service as a release: the lock and the release start when the deploy calls `started` (after its
+ * read-only checks, so bad input writes nothing and a deploy with nothing to do records nothing), and the outcome is
+ * recorded from what `body` returns or throws. The lock is released in any case.
+ */
+export async function recordDeploy<T>(
+  ctx: Context,
+  request: { app: string; environment: string; forceUnlock?: boolean },
+  body: (recording: DeployRecording) => Promise<T>,
+): Promise<T> {
+  const { app, environment } = request;
+  let held: HeldLock | undefined;
+  let record: Release | undefined;
+  let region = '';
+  const recording: DeployRecording = {
+    async started(facts) {
+      held = await acquireDeployLock(ctx, { ...request, purpose: 'deploy_service' });
+      region = facts.region;
+      const { version, image, imageDigest } = facts;
+      const gitSha = gitShaOf(version);
+      record = await startRelease(ctx, {
+        app,
+        environment,
+        kind: 'deploy',
+        region,
+        version,
+        image,
+        ...(imageDigest === undefined ? {} : { imageDigest }),
+        ...(gitSha === undefined ? {} : { gitSha }),
+      });
+      ctx.ui.info(`Recording this deploy as release v${record.number} of ${app} in ${environment}.`);
+    },
+    services(services) {
+      if (record !== undefined) {
+        record = { ...record, services: revisions(services) };
+      }
+    },
+  };
+  const finish = async (outcome: ReleaseOutcome, reason?: string): Promise<void> => {
+    if (record !== undefined) {
+      const imageDigest = await digestOf(ctx, record, region);
+      await finishRelease(
+        ctx,
+        { ...record, ...(imageDigest === undefined ? {} : { imageDigest }) },
+        outcome,
+        reason,
+      );
+    }
+  };
+  try {
+    const result = await body(recording);
+    await finish('succeeded');
+    return result;
+  } catch (error) {
+    await finish(outcomeOfError(error), messageOf(error));
+    throw error;
+  } finally {
+    await held?.release();
+  }
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {

@@ -7,6 +7,7 @@ import {
   configFingerprint,
   displayOutcome,
   durationBetween,
+  gitShaOf,
   isLockExpired,
   isNoTarget,
   lockHeldText,
@@ -127,6 +128,14 @@ describe('small formatters', () => {
     expect(actorLabel('arn:aws:iam::1:root')).toBe('arn:aws:iam::1:root');
   });
 
+  it('knows a git sha tag from other tags', () => {
+    expect(gitShaOf('0123456789abcdef0123456789abcdef01234567')).toBe(
+      '0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(gitShaOf('v1.2.0')).toBeUndefined();
+    expect(gitShaOf('dirty')).toBeUndefined();
+  });
+
   it('writes the undo command', () => {
     expect(undoCommand('shop', 'staging', 4)).toBe('cloudlift rollback -e staging --name shop --to 4');
   });
@@ -168,7 +177,7 @@ describe('releaseRows', () => {
     );
     expect(rows.map((row) => row[0])).toEqual(['v3', 'v2', 'v1']);
     expect(rows[0]?.[3]).toBe('rollback to v1');
-    expect(rows[1]?.[7]).toBe(`failed: ${'x'.repeat(57)}...`);
+    expect(rows[1]?.[7]).toBe(`failed: ${'x'.repeat(42)}...`);
     expect(rows[2]).toEqual([
       'v1',
       '2026-11-26 10:00:00Z',

@@ -8,6 +8,7 @@ import { schemaCommand } from './schema.js';
 import { editConfigCommand } from './edit-config.js';
 import { createTaskDefinitionCommand, deployServiceCommand, updateTaskDefinitionCommand } from './deploy.js';
 import { getVersionCommand, uploadToEcrCommand } from './image.js';
+import { logsCommand, releasesCommand, rollbackCommand, statusCommand } from './operate.js';
 import { execCommand, startSessionCommand } from './session.js';
 import { editEnvironmentCommand, showEnvironmentCommand, showServiceCommand } from './config-records.js';
 
@@ -25,6 +26,10 @@ export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
   updateTaskDefinitionCommand,
   uploadToEcrCommand,
   getVersionCommand,
+  releasesCommand,
+  rollbackCommand,
+  statusCommand,
+  logsCommand,
   startSessionCommand,
   execCommand,
   showEnvironmentCommand,

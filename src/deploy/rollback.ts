@@ -1,0 +1,304 @@
+// rollback: roll every ECS service of the app back to the task definitions of an earlier release, through the same
+// roll-out and honest verdict as deploy_service, under the deploy lock, recorded as a new release; then print the
+// command that undoes it. Images and variable names come back; variable values are today's (SSM keeps one value).
+import type { Context } from '../context.js';
+import { ecsApi } from '../aws/ecs.js';
+import type { EcsApi } from '../aws/ecs.js';
+import type { WatchSettings } from '../core/deploy-verdict.js';
+import { isSidecarContainer } from '../core/image.js';
+import { clusterName } from '../core/naming.js';
+import {
+  changedConfigKeys,
+  chooseRollbackTarget,
+  isNoTarget,
+  taskDefinitionLabel,
+  undoCommand,
+} from '../core/releases.js';
+import type { Release, ServiceRevision } from '../core/releases.js';
+import { registrationOf } from '../core/task-definition.js';
+import type { ContainerDefinition } from '../core/task-definition.js';
+import { CloudliftError, ConflictError, messageOf } from '../errors.js';
+import { RolloutView } from '../ui/rollout.js';
+import { environmentRegion } from './config-store.js';
+import { assertDeployed } from './deploy-report.js';
+import type { ServiceResult } from './deploy-report.js';
+import { runLimited } from './deploy-service.js';
+import { configVersions, getRelease, listReleases, withDeployLock, withRelease } from './releases.js';
+import { rollOut } from './rollout.js';
+import { appServices } from './service-stack.js';
+
+/** What `rollback` was asked. */
+export interface RollbackOptions {
+  environment: string;
+  app: string;
+  /** `--to N`; default: the last successful release before the latest. */
+  to?: number;
+  forceUnlock: boolean;
+  settings: WatchSettings;
+  concurrency: number;
+}
+
+/** One service's roll-back plan, read before anything changes. */
+interface Step {
+  revision: ServiceRevision;
+  ecsService: string;
+  /** The task definition to roll out (the release's, or a copy of it when ECS marked it INACTIVE). */
+  taskDefinition: string | { copyOf: string };
+  containers: ContainerDefinition[];
+}
+
+/** The release to restore and the latest one (what the undo command goes back to). */
+async function chooseTarget(
+  ctx: Context,
+  options: RollbackOptions,
+): Promise<{ target: Release; latest: Release }> {
+  const { app, environment } = options;
+  const recent = await listReleases(ctx, app, environment, 100);
+  const older = options.to !== undefined && !recent.some((release) => release.number === options.to);
+  const pool =
+    older && options.to !== undefined
+      ? [...recent, await getRelease(ctx, app, environment, options.to)]
+      : recent;
+  const target = chooseRollbackTarget(pool, options.to);
+  const latest = recent[0];
+  if (isNoTarget(target) || latest === undefined) {
+    const problem = isNoTarget(target) ? target.problem : 'no releases are recorded yet';
+    throw new CloudliftError('NoRollbackTarget', `Cannot roll back ${app} in ${environment}: ${problem}`, {
+      hint: `See the releases with \`cloudlift releases -e ${environment} --name ${app}\` and pick one with --to N.`,
+    });
+  }
+  return { target, latest };
+}
+
+/** Checks every service of the release against the current stack and ECS, without changing anything. */
+async function planSteps(
+  ctx: Context,
+  ecs: EcsApi,
+  options: RollbackOptions,
+  target: Release,
+  region: string,
+): Promise<Step[]> {
+  const current = await appServices(ctx, options.app, options.environment, region);
+  const steps: Step[] = [];
+  for (const revision of target.services) {
+    const service = current.find((candidate) => candidate.logicalName === revision.component);
+    if (service === undefined) {
+      throw new CloudliftError(
+        'ComponentGone',
+        `Release v${target.number} has component ${revision.component}, which the stack no longer has`,
+        {
+          hint: `Roll back to a release made after the service change (cloudlift releases -e ${options.environment} --name ${options.app}).`,
+        },
+      );
+    }
+    const described = await ecs.describeTaskDefinition(revision.taskDefinition);
+    const containers = (described.definition.containerDefinitions ?? []) as ContainerDefinition[];
+    const inactive = described.status !== 'ACTIVE';
+    if (inactive) {
+      ctx.ui.warn(
+        `${taskDefinitionLabel(described.arn)} is ${described.status}; registering a copy of it to roll back to.`,
+      );
+    }
+    steps.push({
+      revision,
+      ecsService: service.ecsServiceName,
+      taskDefinition: inactive ? { copyOf: described.arn } : described.arn,
+      containers,
+    });
+  }
+  for (const service of current.filter((s) => !target.services.some((r) => r.component === s.logicalName))) {
+    ctx.ui.warn(
+      `${service.logicalName} is not in release v${target.number}; it keeps running what it runs now.`,
+    );
+  }
+  return steps;
+}
+
+async function resolveTaskDefinition(ecs: EcsApi, step: Step): Promise<string> {
+  if (typeof step.taskDefinition === 'string') {
+    return step.taskDefinition;
+  }
+  const described = await ecs.describeTaskDefinition(step.taskDefinition.copyOf);
+  return ecs.registerTaskDefinition(registrationOf(described.definition, described.tags));
+}
+
+function mainImage(containers: readonly ContainerDefinition[]): string | undefined {
+  return containers.find((container) => !isSidecarContainer(container.name ?? ''))?.image;
+}
+
+async function warnAboutConfig(
+  ctx: Context,
+  options: RollbackOptions,
+  target: Release,
+  region: string,
+): Promise<void> {
+  const now = await configVersions(ctx, options.app, options.environment, region);
+  const changed = changedConfigKeys(target.configVersions, now);
+  if (changed.length > 0) {
+    ctx.ui.warn(
+      `${changed.length} variable(s) changed since v${target.number} (${changed.join(', ')}): the rolled-back tasks ` +
+        "read today's values. Restore old values with `cloudlift edit_config` if needed.",
+    );
+  }
+}
+
+/** Rolls back; throws the deploy error (exit 3–6, 130) when a service does not come back healthy. */
+export async function rollback(
+  ctx: Context,
+  options: RollbackOptions,
+): Promise<{ release: Release; undo: string }> {
+  const { app, environment } = options;
+  const region = await environmentRegion(ctx, environment);
+  const ecs = await ecsApi(ctx, region);
+  const { target, latest } = await chooseTarget(ctx, options);
+  ctx.ui.step(
+    `Rolling ${app} in ${environment} back to release v${target.number} (${target.version ?? 'unknown version'}, deployed ${target.startedAt})`,
+  );
+  const steps = await planSteps(ctx, ecs, options, target, region);
+  await warnAboutConfig(ctx, options, target, region);
+  const undo = undoCommand(app, environment, latest.number);
+  const lock = {
+    app,
+    environment,
+    purpose: `rollback to v${target.number}`,
+    forceUnlock: options.forceUnlock,
+  };
+  const start = {
+    app,
+    environment,
+    region,
+    kind: 'rollback' as const,
+    rollbackOf: target.number,
+    ...pickDefined({
+      version: target.version,
+      gitSha: target.gitSha,
+      image: target.image,
+      imageDigest: target.imageDigest,
+    }),
+  };
+  const { release } = await withDeployLock(ctx, lock, async () => {
+    await assertStillLatest(ctx, options, latest);
+    return withRelease(ctx, start, async (recording) => {
+      const view = new RolloutView(
+        ctx.ui,
+        steps.map((step) => step.revision.component),
+      );
+      const cluster = clusterName(environment);
+      const results = await runLimited(steps, options.concurrency, ctx.signal, (step) =>
+        rollBackOne(ctx, ecs, cluster, step, options, view),
+      );
+      const done = steps.map((step, index) => results[index] ?? notStarted(step));
+      recording.note({ services: done.flatMap((result) => revisionOf(result, steps)) });
+      ctx.ui.info('');
+      view.summary(done);
+      ctx.ui.info(`Undo this rollback with: ${undo}`);
+      assertDeployed(environment, app, done);
+    });
+  });
+  ctx.ui.success(
+    `Rolled ${app} in ${environment} back to v${target.number}; recorded as release v${release.number}`,
+  );
+  return { release, undo };
+}
+
+/** A release recorded between choosing the target and taking the lock changes what "back" means: start over. */
+async function assertStillLatest(ctx: Context, options: RollbackOptions, latest: Release): Promise<void> {
+  const now = (await listReleases(ctx, options.app, options.environment, 1))[0];
+  if (now !== undefined && now.number !== latest.number) {
+    throw new ConflictError(
+      `Release v${now.number} of ${options.app} in ${options.environment} was recorded while the rollback was being prepared; nothing was changed`,
+      'Run the rollback again to choose its target from the current releases.',
+    );
+  }
+}
+
+/** rollOne with an unexpected error (AWS throttling, a vanished task definition) turned into this service's failure. */
+async function rollBackOne(
+  ctx: Context,
+  ecs: EcsApi,
+  cluster: string,
+  step: Step,
+  options: RollbackOptions,
+  view: RolloutView,
+): Promise<ServiceResult> {
+  try {
+    return await rollOne(ctx, ecs, cluster, step, options, view);
+  } catch (error) {
+    const reason = `cloudlift stopped watching: ${messageOf(error)}`;
+    const outcome = { kind: 'failed' as const, reason, failures: [], progress: noProgress };
+    view.finished(step.revision.component, outcome);
+    return { name: step.revision.component, ecsServiceName: step.ecsService, outcome };
+  }
+}
+
+async function rollOne(
+  ctx: Context,
+  ecs: EcsApi,
+  cluster: string,
+  step: Step,
+  options: RollbackOptions,
+  view: RolloutView,
+): Promise<ServiceResult> {
+  const name = step.revision.component;
+  const started = ctx.clock.now().getTime();
+  const snapshot = await ecs.describeService(cluster, step.ecsService);
+  if (snapshot === undefined) {
+    const reason = `ECS service ${step.ecsService} is not in cluster ${cluster}`;
+    return {
+      name,
+      ecsServiceName: step.ecsService,
+      outcome: { kind: 'failed', reason, failures: [], progress: noProgress },
+    };
+  }
+  const taskDefinition = await resolveTaskDefinition(ecs, step);
+  const outcome = await rollOut(ctx, {
+    ecs,
+    cluster,
+    name,
+    ecsServiceName: step.ecsService,
+    taskDefinition,
+    desiredCount: snapshot.service.desiredCount === 0 ? 1 : snapshot.service.desiredCount,
+    eventsBefore: snapshot.events,
+    containers: step.containers,
+    settings: options.settings,
+    view,
+  });
+  view.finished(name, outcome);
+  return {
+    name,
+    ecsServiceName: step.ecsService,
+    outcome,
+    taskDefinition,
+    previousTaskDefinition: snapshot.service.taskDefinition,
+    elapsedMs: ctx.clock.now().getTime() - started,
+  };
+}
+
+const noProgress = { desired: 0, running: 0, pending: 0, oldRunning: 0, failedTasks: 0, text: '' };
+
+function notStarted(step: Step): ServiceResult {
+  return { name: step.revision.component, ecsServiceName: step.ecsService, outcome: { kind: 'not-started' } };
+}
+
+function revisionOf(result: ServiceResult, steps: readonly Step[]): ServiceRevision[] {
+  if (result.taskDefinition === undefined) {
+    return [];
+  }
+  const step = steps.find((candidate) => candidate.revision.component === result.name);
+  const image = step === undefined ? undefined : mainImage(step.containers);
+  return [
+    {
+      component: result.name,
+      ecsService: result.ecsServiceName,
+      taskDefinition: result.taskDefinition,
+      ...(result.previousTaskDefinition === undefined
+        ? {}
+        : { previousTaskDefinition: result.previousTaskDefinition }),
+      ...(image === undefined ? {} : { image }),
+    },
+  ];
+}
+
+function pickDefined<T extends Record<string, string | undefined>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
