@@ -256,7 +256,7 @@ describe('updateStack', () => {
       message: 'Apply these changes to decline-test? needs an answer, and there is no terminal to ask on',
       hint: 'Pass --yes to apply them without asking. Nothing was changed: the change set was deleted.',
     });
-    expect((error as CloudliftError).exitCode).not.toBe(0);
+    expect((error as CloudliftError).exitCode).toBe(2); // a usage error: the flag that was missing is named
     expect(capture.stderr).toMatch(/~ modify\s+Greeting\s+AWS::SSM::Parameter/);
     expect(await changeSetsOf('decline-test')).toEqual(before);
     expect(await ssmValue('/decline-test/Greeting')).toBe('hello');
