@@ -3,7 +3,7 @@
 // * `shop` (stack shop-staging, outputs only): Web runs two tasks on the two EC2 hosts, Fg one Fargate task, Worker
 //   none — task discovery is what ECS reports, no ECS service needed;
 // * `api` (stack api-staging, real ECS services through CloudFormation): Api with one task run by the testbed's
-//   scheduler, Idle with desired count 0.
+//   scheduler, Idle with desired count 0, Shell with ECS Exec enabled and one task (started without it, as moto does).
 // It also writes a stand-in `session-manager-plugin` (the real one is not installable here) that records its
 // arguments, environment and stdin into a JSON file.
 import { spawn } from 'node:child_process';
@@ -62,6 +62,9 @@ export interface World {
   /** The ECS service name CloudFormation gave `Api`, and the id of its running task. */
   apiService: string;
   apiTaskId: string;
+  /** The same for `Shell`, created with EnableExecuteCommand (the testbed reports it; its tasks never have it). */
+  shellService: string;
+  shellTaskId: string;
 }
 
 /** What the stand-in plugin recorded. */
@@ -200,17 +203,20 @@ async function createShop(ecs: ECSClient): Promise<string[]> {
 }
 
 /** The api app: real ECS services created by CloudFormation, one running task (from the testbed's scheduler). */
-async function createApi(ecs: ECSClient): Promise<{ apiService: string; apiTaskId: string }> {
+async function createApi(
+  ecs: ECSClient,
+): Promise<Pick<World, 'apiService' | 'apiTaskId' | 'shellService' | 'shellTaskId'>> {
   const role = await new IAMClient(awsClientConfig()).send(
     new CreateRoleCommand({ RoleName: 'api-staging-ApiRole', AssumeRolePolicyDocument: '{}' }),
   );
-  const service = (desired: number) => ({
+  const service = (desired: number, exec = false) => ({
     Type: 'AWS::ECS::Service',
     Properties: {
       Cluster: cluster,
       TaskDefinition: { Ref: 'ApiTaskDefinition' },
       DesiredCount: desired,
       LaunchType: 'EC2',
+      ...(exec ? { EnableExecuteCommand: true } : {}),
     },
   });
   const cfn = new CloudFormationClient(awsClientConfig());
@@ -231,10 +237,12 @@ async function createApi(ecs: ECSClient): Promise<{ apiService: string; apiTaskI
           },
           Api: service(1),
           Idle: service(0),
+          Shell: service(1, true),
         },
         Outputs: {
           ApiEcsServiceName: { Value: { 'Fn::GetAtt': ['Api', 'Name'] } },
           IdleEcsServiceName: { Value: { 'Fn::GetAtt': ['Idle', 'Name'] } },
+          ShellEcsServiceName: { Value: { 'Fn::GetAtt': ['Shell', 'Name'] } },
         },
       }),
     }),
@@ -246,18 +254,27 @@ async function createApi(ecs: ECSClient): Promise<{ apiService: string; apiTaskI
   if (apiService === undefined) {
     throw new Error('api-staging has no ApiEcsServiceName output');
   }
-  const apiTaskId = await waitUntil('a RUNNING task of the Api service', async () => {
-    const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: apiService }));
-    if ((listed.taskArns ?? []).length === 0) {
-      return undefined;
-    }
-    const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }));
-    return described.tasks
-      ?.find((task) => task.lastStatus === 'RUNNING')
-      ?.taskArn?.split('/')
-      .pop();
-  });
-  return { apiService, apiTaskId };
+  const output = (key: string): string =>
+    stack.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue ?? '?';
+  const runningTask = (name: string) =>
+    waitUntil(`a RUNNING task of ${name}`, async () => {
+      const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: name }));
+      if ((listed.taskArns ?? []).length === 0) {
+        return undefined;
+      }
+      const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }));
+      return described.tasks
+        ?.find((task) => task.lastStatus === 'RUNNING')
+        ?.taskArn?.split('/')
+        .pop();
+    });
+  const shellService = output('ShellEcsServiceName');
+  return {
+    apiService,
+    apiTaskId: await runningTask(apiService),
+    shellService,
+    shellTaskId: await runningTask(shellService),
+  };
 }
 
 /** Builds the world (call after resetTestbed()). */

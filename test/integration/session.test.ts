@@ -224,6 +224,18 @@ describe('exec pre-flight (real CLI, no terminal)', () => {
     expect(pluginRan()).toBe(false);
   });
 
+  it('3b. exec enabled on the service but not on its running task: asks for a new deployment', async () => {
+    const result = await cliExec(['--name', 'api', '--component', 'Shell', '--command', 'ls']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `1. Task ${world.shellTaskId} was started before ECS Exec was enabled; only tasks started afterwards have it.`,
+    );
+    expect(result.stderr).toContain(
+      'Fix: Replace the running tasks with a new deployment: `cloudlift deploy_service -e staging --name api --force`.',
+    );
+    expect(result.stderr).not.toContain('is not enabled on service');
+  });
+
   it('refuses a malformed --mfa before anything else', async () => {
     const result = await cliExec(['--name', 'api', '--command', 'ls', '--mfa', '12ab'], noAws);
     expect(result.code).toBe(2);
