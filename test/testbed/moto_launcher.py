@@ -4,11 +4,11 @@ Usage (what `node test/testbed/testbed.mjs start` runs):
     <python with moto 5.2.1> test/testbed/moto_launcher.py [-H HOST] [-p PORT] [-s] [-c CERT -k KEY]
         [--registry-root DIR --registry-url URL --registry-host HOST [--ecr-sync-port PORT]] [--no-patches]
 
-The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4, 7,
-10, 11), shim_ecs.py (5, 6, 8, 9, 12) and shim_ecr.py (13), starts the ECS scheduler thread (ecs_scheduler.py)
-and, with --registry-root, the ECR read-through (plus, with --ecr-sync-port, the registry notification listener),
-then serves moto as moto_server would,
-plus these test-only routes:
+The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4),
+shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ecs.py (8, 9, 12) and shim_ecr.py (13), starts
+the ECS scheduler thread (ecs_scheduler.py) and, with --registry-root, the ECR read-through (plus, with
+--ecr-sync-port, the registry notification listener), then serves moto as moto_server would, plus these
+test-only routes:
 
     GET    /_testbed/health         {"ok": true, "patches": [...], "ecrSync": {...}}
     GET    /_testbed/ecs-behaviour  current ECS behaviour controls
@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     import shim_cfn
     import shim_ecr
     import shim_ecs
+    import shim_ecs_cfn
+    import shim_stack_updates
     from moto.cloudformation import parsing  # noqa: F401  (imports every CFN model before the stubs)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
@@ -164,8 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_patches:
         logging.getLogger("testbed").warning("testbed: --no-patches: plain moto, no scheduler, no ECR sync")
     else:
-        PATCHES.extend(shim_cfn.apply())
-        PATCHES.extend(shim_ecs.apply())
+        for module in (shim_cfn, shim_ecs_cfn, shim_stack_updates, shim_ecs):
+            PATCHES.extend(module.apply())
     if args.registry_root and not args.no_patches:
         SYNC = shim_ecr.EcrSync(LOCK, args.registry_url, args.registry_host, args.registry_root)
         SYNC.patch_backend()
