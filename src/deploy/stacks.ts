@@ -112,6 +112,11 @@ export async function createStack(ctx: Context, request: StackRequest): Promise<
   const prepared = await prepare(ctx, request);
   let stackId: string;
   try {
+    if (ctx.signal.aborted) {
+      throw new InterruptedError(
+        `Interrupted before stack ${request.stackName} was created: nothing was changed`,
+      );
+    }
     stackId = await api.create({
       stackName: request.stackName,
       template: prepared.source,
@@ -138,6 +143,12 @@ export async function updateStack(ctx: Context, request: StackRequest): Promise<
   }
   const { changeSet, stack } = proposal;
   await confirmOrDiscard(ctx, api, request, changeSet.id);
+  if (ctx.signal.aborted) {
+    await api.deleteChangeSet(changeSet.id);
+    throw new InterruptedError(
+      'Interrupted before applying the changes: nothing changed (the change set was deleted)',
+    );
+  }
   const afterEventId = await api.latestEventId(stack.stackId);
   await api.executeChangeSet(changeSet.id);
   const result = await follow(ctx, api, request, 'update', stack.stackId, afterEventId);
@@ -347,7 +358,7 @@ async function interrupted(
 
 /** CreateStack itself refused (template or parameter errors); say whether anything was left behind. */
 async function explainRejectedCreate(api: StackApi, subject: StackSubject, error: unknown): Promise<unknown> {
-  if (!isCloudliftError(error) || error.code === 'StackExists') {
+  if (!isCloudliftError(error) || error instanceof InterruptedError || error.code === 'StackExists') {
     return error;
   }
   const leftover = await api.describe(subject.stackName).catch(() => undefined);

@@ -511,6 +511,37 @@ describe('updateStack', () => {
   });
 });
 
+describe('Ctrl-C before anything started', () => {
+  it('does not create the stack when interrupted before CreateStack', async () => {
+    cfn.on(DescribeStacksCommand).rejects(missing());
+    const controller = new AbortController();
+    controller.abort(new Error('Ctrl-C'));
+    const ctx = makeTestContext({ capture, clock, signal: controller.signal });
+    const error = (await createStack(ctx, request).catch((caught: unknown) => caught)) as CloudliftError;
+    expect(error).toMatchObject({
+      code: 'Interrupted',
+      exitCode: 130,
+      message: 'Interrupted before stack cluster-staging was created: nothing was changed',
+    });
+    expect(cfn.commandCalls(CreateStackCommand)).toHaveLength(0);
+  });
+
+  it('does not execute the change set when interrupted after the confirmation', async () => {
+    changeSetReady([replaceService]);
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    const controller = new AbortController();
+    const ctx = makeTestContext({ capture, clock, signal: controller.signal });
+    ctx.ui.confirm = () => {
+      controller.abort(new Error('Ctrl-C'));
+      return Promise.resolve(true);
+    };
+    const error = (await updateStack(ctx, request).catch((caught: unknown) => caught)) as CloudliftError;
+    expect(error).toMatchObject({ code: 'Interrupted', exitCode: 130 });
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+});
+
 describe('describeStack and stackOutputs', () => {
   it('return undefined for a missing stack instead of failing', async () => {
     cfn.on(DescribeStacksCommand).rejects(missing());
