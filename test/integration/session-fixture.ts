@@ -303,17 +303,40 @@ function quote(argument: string): string {
   return `'${argument.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Typed into the terminal once the output shows `when` (a prompt). */
+export interface TerminalAnswer {
+  when: string;
+  send: string;
+}
+
 /**
  * Runs the built CLI inside a pseudo-terminal (util-linux `script`), the way a person at a terminal runs it: stdin
  * and stdout are a TTY. stdout and stderr arrive together on the terminal, so both fields hold the whole output.
+ * `answers` are typed when their prompt appears; stdin is closed after the last one.
  */
-export function runInTerminal(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+export function runInTerminal(
+  args: readonly string[],
+  env: Record<string, string>,
+  answers: readonly TerminalAnswer[] = [],
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, cliPath, ...args].map(quote).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const pending = [...answers];
+    const onOutput = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const next = pending[0];
+      if (next !== undefined && output.includes(next.when)) {
+        pending.shift();
+        child.stdin.write(next.send);
+        if (pending.length === 0) {
+          child.stdin.end();
+        }
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`cloudlift ${args.join(' ')} did not finish in a terminal within 60 s\n${output}`));
@@ -324,6 +347,8 @@ export function runInTerminal(args: readonly string[], env: Record<string, strin
       const text = output.replace(/\r/g, '');
       resolve({ code: code ?? 1, stdout: text, stderr: text });
     });
-    child.stdin.end();
+    if (pending.length === 0) {
+      child.stdin.end();
+    }
   });
 }

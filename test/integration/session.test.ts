@@ -136,6 +136,17 @@ describe('start_session in a terminal', () => {
     expect(result.stderr).toContain(`Service Worker (${shopServices.Worker}) has no running task in staging`);
   });
 
+  it('asks for the MFA code and the service on a terminal when they are not passed', async () => {
+    const result = await runInTerminal(['start_session', '-e', environment, '--name', 'shop'], env(), [
+      { when: 'MFA code', send: '123456\r' },
+      { when: 'Choose an ecs service', send: 'Fg\r' },
+    ]);
+    expect(result.stderr).toContain(`Using credentials for moto (MFA device ${mfaSerial})`);
+    expect(result.stderr).toContain('List of services running');
+    expect(result.stderr).toContain('runs on Fargate');
+    expect(result.code).toBe(1);
+  });
+
   it('with --yes nothing waits: no MFA prompt, no service picker', async () => {
     const noCode = await cliStartSession(['--name', 'shop', '--component', 'Web', '--yes']);
     expect(noCode.code).toBe(2);
