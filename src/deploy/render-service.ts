@@ -98,18 +98,10 @@ async function onlineInputs(
   ctx: Context,
   request: RenderServiceRequest,
 ): Promise<{ environment: ServiceEnvironment; document: Record<string, unknown> }> {
-  const { openConfigStore, environmentNotFound } = await import('./config-store.js');
-  const { parseEnvironmentConfig } = await import('../core/config/environment.js');
-  const { serviceEnvironmentOf } = await import('./service-facts.js');
+  const { openConfigStore } = await import('./config-store.js');
+  const { loadServiceEnvironment } = await import('./service-facts.js');
   const store = await openConfigStore(ctx);
-  const storedEnvironment = await store.loadEnvironment(request.environment);
-  if (storedEnvironment === undefined) {
-    throw environmentNotFound(request.environment, store.region);
-  }
-  const environment = serviceEnvironmentOf(
-    request.environment,
-    parseEnvironmentConfig(request.environment, storedEnvironment.document),
-  );
+  const environment = await loadServiceEnvironment(store, request.environment);
   if (request.configFile !== undefined) {
     return { environment, document: await readDocument(ctx, request.configFile) };
   }

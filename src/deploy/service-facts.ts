@@ -24,6 +24,8 @@ import { CloudliftError } from '../errors.js';
 import { loadTaskSecrets, readEnvSample } from './env-sample.js';
 import { servicesFromOutputs } from './service-stack.js';
 import { describeStack } from './stacks.js';
+import { environmentNotFound } from './config-store.js';
+import type { ConfigStore } from './config-store.js';
 
 /** The parts of the environment configuration a service uses. */
 export interface ServiceEnvironment {
@@ -43,6 +45,20 @@ export function serviceEnvironmentOf(environment: string, config: EnvironmentCon
     certificateArn: config.environment.ssl_certificate_arn,
     defaults: config.service_defaults ?? {},
   };
+}
+
+/** Loads and validates the environment's stored configuration; the service view of it. */
+export async function loadServiceEnvironment(
+  store: ConfigStore,
+  environment: string,
+): Promise<ServiceEnvironment & { fargateOnly: boolean }> {
+  const stored = await store.loadEnvironment(environment);
+  if (stored === undefined) {
+    throw environmentNotFound(environment, store.region);
+  }
+  const { parseEnvironmentConfig, isEc2Cluster } = await import('../core/config/environment.js');
+  const config = parseEnvironmentConfig(environment, stored.document);
+  return { ...serviceEnvironmentOf(environment, config), fargateOnly: !isEc2Cluster(config.cluster) };
 }
 
 /** What is running now in the service stack: desired counts and images, by service key. */

@@ -1,8 +1,21 @@
 // create_service / update_service: the service stack built from the service configuration.
 import { Command } from '@commander-js/extra-typings';
 import type { Runner } from '../runner.js';
-import { environmentOption, nameOption } from '../options.js';
-import { notBuilt } from './not-built.js';
+import { configFileOption, environmentOption, nameOption } from '../options.js';
+import { resolveAppName, resolveEnvironment } from '../resolve.js';
+import { fluentbitImageOption } from './render-service.js';
+
+interface ServiceFlags {
+  environment?: string;
+  name?: string;
+  configFile?: string;
+  fluentbitImage?: string;
+}
+
+const examples = (command: string) =>
+  `\nExamples:\n  cloudlift ${command} -e staging                                  # edit the configuration in $VISUAL/$EDITOR\n` +
+  `  cloudlift ${command} -e staging --name my-app --config-file service.json --yes\n` +
+  '\nThe configuration is described in docs/services.md; `cloudlift render_service` shows the template first.';
 
 export function createServiceCommand(runner: Runner) {
   return new Command('create_service')
@@ -10,7 +23,22 @@ export function createServiceCommand(runner: Runner) {
     .summary('Create a new service. This can contain multiple ECS services')
     .addOption(environmentOption())
     .addOption(nameOption())
-    .action(runner.handle(notBuilt('create_service', 'issue 4')));
+    .addOption(configFileOption())
+    .addOption(fluentbitImageOption())
+    .addHelpText('after', examples('create_service'))
+    .action(
+      runner.handle(async (ctx, flags: ServiceFlags) => {
+        const environment = await resolveEnvironment(ctx, flags.environment);
+        const app = resolveAppName(ctx, flags.name);
+        const { createService } = await import('../../deploy/create-service.js');
+        await createService(ctx, {
+          app,
+          environment,
+          configFile: flags.configFile,
+          fluentbitImage: flags.fluentbitImage,
+        });
+      }),
+    );
 }
 
 export function updateServiceCommand(runner: Runner) {
@@ -19,5 +47,20 @@ export function updateServiceCommand(runner: Runner) {
     .summary('Update existing service.')
     .addOption(environmentOption())
     .addOption(nameOption())
-    .action(runner.handle(notBuilt('update_service', 'issue 4')));
+    .addOption(configFileOption())
+    .addOption(fluentbitImageOption())
+    .addHelpText('after', examples('update_service'))
+    .action(
+      runner.handle(async (ctx, flags: ServiceFlags) => {
+        const environment = await resolveEnvironment(ctx, flags.environment);
+        const app = resolveAppName(ctx, flags.name);
+        const { updateService } = await import('../../deploy/update-service.js');
+        await updateService(ctx, {
+          app,
+          environment,
+          configFile: flags.configFile,
+          fluentbitImage: flags.fluentbitImage,
+        });
+      }),
+    );
 }

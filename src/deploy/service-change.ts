@@ -1,0 +1,145 @@
+// The part create_service and update_service share: edit (or read) the service configuration, apply what saving
+// applies, validate, check the notifications topic, look the facts up and render the template. Nothing is written
+// here: the callers save and touch the stack only after all of this passed.
+import { topicExists } from '../aws/sns.js';
+import type { Context } from '../context.js';
+import type { ServiceConfig } from '../core/config/service.js';
+import {
+  defaultServiceConfig,
+  hideManagedKeys,
+  restoreHiddenKeys,
+  servicesNeedingFluentbit,
+} from '../core/config/service-defaults.js';
+import type { Template } from '../core/templates/cdk.js';
+import type { ServiceFacts } from '../core/templates/service.js';
+import { ValidationError } from '../errors.js';
+import { openConfigStore } from './config-store.js';
+import type { ConfigStore, Stored } from './config-store.js';
+import { editDocument } from './edit-document.js';
+import { prepareServiceDocument } from './render-service.js';
+import { loadServiceEnvironment, lookUpServiceFacts } from './service-facts.js';
+import type { ServiceEnvironment } from './service-facts.js';
+
+/** What create_service / update_service were asked for. */
+export interface ServiceRequest {
+  app: string;
+  environment: string;
+  /** A JSON configuration file (`-`: stdin) instead of the editor. */
+  configFile?: string;
+  /** The fluent-bit image for awsfirelens logging when the environment names none. */
+  fluentbitImage?: string;
+}
+
+/** A validated change, ready to save and apply. */
+export interface ServiceChange {
+  store: ConfigStore;
+  environment: ServiceEnvironment;
+  stored: Stored | undefined;
+  /** The document to save (save-time transformations applied, no cloudlift_version). */
+  document: Record<string, unknown>;
+  /** False when the stored document is saved as it was. */
+  changed: boolean;
+  config: ServiceConfig;
+  facts: ServiceFacts;
+  template: Template;
+}
+
+/** Stands in for the fluent-bit image while the edited document is checked; the real one is asked for afterwards. */
+const imageToBeAsked = 'fluent-bit-image-asked-after-editing';
+
+async function fluentbitImage(
+  ctx: Context,
+  request: ServiceRequest,
+  environment: ServiceEnvironment,
+  document: Record<string, unknown>,
+): Promise<string | undefined> {
+  if (
+    request.fluentbitImage !== undefined ||
+    environment.defaults.fluentbit_config?.image_uri !== undefined
+  ) {
+    return request.fluentbitImage;
+  }
+  const needing = servicesNeedingFluentbit(document, environment.defaults);
+  if (needing.length === 0) {
+    return undefined;
+  }
+  ctx.ui.warn(
+    `${needing.join(', ')} log through awsfirelens and the environment names no fluent-bit image ` +
+      `(add service_defaults.fluentbit_config.image_uri with \`cloudlift edit_environment -e ${environment.environment}\` to stop this question).`,
+  );
+  return (await ctx.ui.ask('Fluent Bit image URI', { flag: '--fluentbit-image <uri>' })).trim();
+}
+
+function withoutStamp(document: Record<string, unknown>): Record<string, unknown> {
+  const { cloudlift_version: _stamp, ...rest } = document;
+  return rest;
+}
+
+/**
+ * Edits (or reads from --config-file) the configuration, validates it, and renders the template with the facts
+ * looked up from AWS. `preflight` runs before anything is asked (the stack checks). `sidecars` and `depends_on` are
+ * hidden in the editor, as in the original, and put back after.
+ */
+export async function prepareServiceChange(
+  ctx: Context,
+  request: ServiceRequest,
+  preflight: (environment: ServiceEnvironment) => Promise<void>,
+): Promise<ServiceChange> {
+  const store = await openConfigStore(ctx);
+  const environment = await loadServiceEnvironment(store, request.environment);
+  await preflight(environment);
+  const stored = await store.loadService(request.app, request.environment);
+  const current =
+    stored?.document ??
+    defaultServiceConfig({
+      app: request.app,
+      environment: request.environment,
+      notificationsArn: environment.notificationsArn,
+      defaults: environment.defaults,
+      fargateOnly: environment.fargateOnly,
+    });
+  const masked =
+    request.configFile === undefined ? hideManagedKeys(current) : { document: current, hidden: {} };
+  const restore = (document: Record<string, unknown>) =>
+    withoutStamp(restoreHiddenKeys(document, masked.hidden));
+  const prepare = (document: Record<string, unknown>, image: string | undefined) =>
+    prepareServiceDocument(restore(document), { app: request.app, environment, fluentbitImage: image });
+  const edited = await editDocument(ctx, {
+    current: masked.document,
+    isNew: stored === undefined,
+    configFile: request.configFile,
+    what: `service configuration of ${request.app} in ${request.environment}`,
+    parse: (document) => prepare(document, request.fluentbitImage ?? imageToBeAsked).config,
+  });
+  const raw = edited === undefined ? masked.document : edited.document;
+  const prepared = prepare(raw, await fluentbitImage(ctx, request, environment, restore(raw)));
+  for (const note of prepared.notes) {
+    ctx.ui.info(note);
+  }
+  if (!(await topicExists(ctx, prepared.config.notifications_arn))) {
+    throw new ValidationError(
+      `notifications_arn: the SNS topic ${prepared.config.notifications_arn} does not exist`,
+      {
+        code: 'TopicNotFound',
+        hint: 'Create the topic (aws sns create-topic --name <name>) or correct notifications_arn, then run the command again.',
+      },
+    );
+  }
+  const facts = await lookUpServiceFacts(ctx, {
+    app: request.app,
+    environment,
+    config: prepared.config,
+    secrets: 'required',
+  });
+  const { serviceTemplate } = await import('../core/templates/service.js');
+  return {
+    store,
+    environment,
+    stored,
+    document: prepared.document,
+    changed: stored === undefined || JSON.stringify(prepared.document) !== JSON.stringify(stored.document),
+    config: prepared.config,
+    facts,
+    template: serviceTemplate(prepared.config, facts),
+  };
+}
