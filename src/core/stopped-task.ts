@@ -44,7 +44,7 @@ export function taskIdOf(taskArn: string): string {
 }
 
 const hints: Record<FailureCategory, string> = {
-  exit: 'The app exited: read its last log lines below, and try the image locally with `docker run`.',
+  exit: 'The app exited: read its logs (the last lines are shown when it logs to CloudWatch) and try the image locally with `docker run --rm <image>`.',
   oom: 'The container went over its memory limit: raise `memory_reservation` (EC2) or `fargate.memory` with `cloudlift update_service`.',
   pull: 'ECS could not pull the image: check that it is in ECR and that the hosts can reach ECR (NAT or VPC endpoints).',
   'task-setup':

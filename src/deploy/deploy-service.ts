@@ -15,6 +15,7 @@ import { ensureImage, locateImage, resolveVersion } from './image.js';
 import { loadReleaseConfig } from './release-config.js';
 import { rollOut } from './rollout.js';
 import { appServices } from './service-stack.js';
+import type { DeployRecording } from './releases.js';
 import { planService } from './task-definitions.js';
 import type { ServicePlan } from './task-definitions.js';
 
@@ -28,6 +29,8 @@ export interface DeployOptions {
   force: boolean;
   settings: WatchSettings;
   concurrency: number;
+  /** The release ledger and deploy lock (src/deploy/releases.ts `recordDeploy`), told just before the first change. */
+  recording?: DeployRecording;
 }
 
 /** What a deploy did, for --json and the caller. */
@@ -84,6 +87,7 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     }
     return result;
   }
+  await options.recording?.started({ region, version: version.tag, image: image.uri });
   await ensureImage(ctx, app, image, options.buildArgs);
   const registered = await registerAll(ctx, ecs, toDeploy);
   ctx.ui.step(`Initiating deployment of ${toDeploy.length} service${toDeploy.length === 1 ? '' : 's'}`);
@@ -103,7 +107,6 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
       ...pollOverride(ctx),
       view,
     });
-    view.finished(plan.service.logicalName, outcome);
     return { outcome, taskDefinition, elapsedMs: ctx.clock.now().getTime() - started };
   });
   result.services = plans.map((plan) => {
@@ -126,6 +129,7 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
   if (ctx.globals.json) {
     ctx.ui.json(result);
   }
+  options.recording?.services(result.services);
   assertDeployed(environment, app, result.services);
   ctx.ui.success(`Deployed ${app} ${version.tag} to ${environment}`);
   return result;
@@ -144,6 +148,9 @@ function unchanged(plan: ServicePlan): ServiceResult {
 function describePlan(view: RolloutView, plan: ServicePlan, force: boolean): void {
   const name = plan.service.logicalName;
   view.line(name, `${plan.service.ecsServiceName} runs ${shortArn(plan.current.arn)}`);
+  if (plan.snapshot.service.desiredCount === 0) {
+    view.line(name, 'First deploy: desired count 0 → 1');
+  }
   for (const image of plan.diff.images) {
     view.line(name, `New image for ${image.container}: ${image.to} (was: ${image.from})`);
   }
@@ -181,6 +188,7 @@ async function rollOutSafely(ctx: Context, input: Parameters<typeof rollOut>[1])
     return await rollOut(ctx, input);
   } catch (error) {
     const reason = `cloudlift stopped watching: ${messageOf(error)}`;
+    input.view.line(input.name, ctx.ui.colors.red(`✘ ${reason}`));
     return {
       kind: 'failed',
       reason,

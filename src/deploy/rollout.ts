@@ -39,79 +39,92 @@ export interface RolloutInput {
 /** How many log lines of a crashed container are shown. */
 export const logLinesShown = 15;
 
-/** Rolls the service out and waits for a verdict (or Ctrl-C). */
+/** What the watcher remembers between polls. */
+interface WatchState {
+  startedAt: Date;
+  seenEvents: Set<string>;
+  /** Stopped tasks of our revision. */
+  stopped: Map<string, StoppedTask>;
+  /** Every stopped task already described (of any revision). */
+  described: Set<string>;
+  lastFullyRunningAt?: Date;
+}
+
+/** Rolls the service out and waits for a verdict (or Ctrl-C); prints the verdict line (and crash logs). */
 export async function rollOut(ctx: Context, input: RolloutInput): Promise<ServiceOutcome> {
-  const { ecs, cluster, ecsServiceName, view, name } = input;
-  const seenEvents = new Set(input.eventsBefore.map((event) => event.id));
+  const { ecs, view, name } = input;
   await ecs.updateService({
-    cluster,
-    service: ecsServiceName,
+    cluster: input.cluster,
+    service: input.ecsServiceName,
     taskDefinition: input.taskDefinition,
     desiredCount: input.desiredCount,
   });
   view.started(name, input.taskDefinition, input.desiredCount);
-  const startedAt = ctx.clock.now();
-  const stopped = new Map<string, StoppedTask>();
-  const described = new Set<string>();
-  let lastFullyRunningAt: Date | undefined;
-  let progress: Progress | undefined;
+  const state: WatchState = {
+    startedAt: ctx.clock.now(),
+    seenEvents: new Set(input.eventsBefore.map((event) => event.id)),
+    stopped: new Map(),
+    described: new Set(),
+  };
   for (;;) {
-    const snapshot = await ecs.describeService(cluster, ecsServiceName);
-    if (snapshot === undefined) {
-      return {
-        kind: 'failed',
-        reason: 'the ECS service disappeared while deploying',
-        failures: [],
-        progress: emptyProgress,
-      };
-    }
-    const fresh = newEvents(snapshot.events, seenEvents);
-    fresh.forEach((event) => view.event(name, event));
-    const primary = snapshot.service.deployments.find((d) => d.status === 'PRIMARY');
-    const ours = primary?.taskDefinition === input.taskDefinition ? primary : undefined;
-    if (ours === undefined || ours.failedTasks > 0 || ours.runningCount < ours.desiredCount) {
-      for (const task of await newlyStopped(ecs, cluster, ecsServiceName, described)) {
-        if (task.taskDefinitionArn !== input.taskDefinition) {
-          continue;
-        }
-        stopped.set(task.taskArn, task);
-        const failure = classifyStoppedTask(task);
-        if (failure !== undefined) {
-          view.taskFailed(name, failure);
-        }
-      }
-    }
-    const now = ctx.clock.now();
-    if (ours !== undefined && ours.desiredCount > 0 && ours.runningCount >= ours.desiredCount) {
-      lastFullyRunningAt = now;
-    }
-    const verdict: Verdict = judgeRollout({
-      ourTaskDefinition: input.taskDefinition,
-      service: snapshot.service,
-      newEvents: allNew(snapshot.events, input.eventsBefore),
-      stoppedTasks: [...stopped.values()],
-      startedAt,
-      now,
-      ...(lastFullyRunningAt === undefined ? {} : { lastFullyRunningAt }),
-      settings: input.settings,
-    });
-    progress = verdict.progress;
-    view.progress(name, verdict.progress);
+    const verdict = await pollOnce(ctx, input, state);
     if (verdict.kind !== 'in-progress') {
+      view.finished(name, verdict);
       if (verdict.kind === 'failed') {
         await showLogs(ctx, input, verdict.failures);
       }
       return verdict;
     }
     try {
-      await ctx.clock.sleep(
-        pollDelayMs(now.getTime() - startedAt.getTime(), input.pollOverrideMs),
-        ctx.signal,
-      );
+      const elapsed = ctx.clock.now().getTime() - state.startedAt.getTime();
+      await ctx.clock.sleep(pollDelayMs(elapsed, input.pollOverrideMs), ctx.signal);
     } catch {
-      return { kind: 'interrupted', ...(progress === undefined ? {} : { progress }) };
+      const interrupted: ServiceOutcome = { kind: 'interrupted', progress: verdict.progress };
+      view.finished(name, interrupted);
+      return interrupted;
     }
   }
+}
+
+/** One look at ECS: prints what is new and returns the verdict so far. */
+async function pollOnce(ctx: Context, input: RolloutInput, state: WatchState): Promise<Verdict> {
+  const { ecs, cluster, ecsServiceName, view, name } = input;
+  const snapshot = await ecs.describeService(cluster, ecsServiceName);
+  if (snapshot === undefined) {
+    const reason = 'the ECS service disappeared while deploying';
+    return { kind: 'failed', reason, failures: [], progress: emptyProgress };
+  }
+  newEvents(snapshot.events, state.seenEvents).forEach((event) => view.event(name, event));
+  const primary = snapshot.service.deployments.find((d) => d.status === 'PRIMARY');
+  const ours = primary?.taskDefinition === input.taskDefinition ? primary : undefined;
+  // Stopped tasks only matter while ours is short of tasks (or ECS counted failures): saves calls when healthy.
+  if (ours === undefined || ours.failedTasks > 0 || ours.runningCount < ours.desiredCount) {
+    for (const task of await newlyStopped(ecs, cluster, ecsServiceName, state.described)) {
+      if (task.taskDefinitionArn === input.taskDefinition) {
+        state.stopped.set(task.taskArn, task);
+        const failure = classifyStoppedTask(task);
+        if (failure !== undefined) {
+          view.taskFailed(name, failure);
+        }
+      }
+    }
+  }
+  const now = ctx.clock.now();
+  if (ours !== undefined && ours.desiredCount > 0 && ours.runningCount >= ours.desiredCount) {
+    state.lastFullyRunningAt = now;
+  }
+  const verdict = judgeRollout({
+    ourTaskDefinition: input.taskDefinition,
+    service: snapshot.service,
+    newEvents: allNew(snapshot.events, input.eventsBefore),
+    stoppedTasks: [...state.stopped.values()],
+    startedAt: state.startedAt,
+    now,
+    ...(state.lastFullyRunningAt === undefined ? {} : { lastFullyRunningAt: state.lastFullyRunningAt }),
+    settings: input.settings,
+  });
+  view.progress(name, verdict.progress);
+  return verdict;
 }
 
 const emptyProgress: Progress = {
@@ -176,7 +189,7 @@ async function showLogs(ctx: Context, input: RolloutInput, failures: readonly Ta
       input.name,
       failure,
       `${group} ${stream}`,
-      (lines ?? []).map((line) => line.message),
+      lines?.map((line) => line.message),
     );
   } catch (error) {
     input.view.line(

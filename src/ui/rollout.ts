@@ -85,9 +85,11 @@ export class RolloutView {
     this.line(name, this.colors.dim(`  ${failure.detail}`));
   }
 
-  logs(name: string, failure: TaskFailure, source: string, lines: readonly string[]): void {
-    if (lines.length === 0) {
-      this.line(name, this.colors.dim(`  (no log lines in ${source})`));
+  /** The last log lines of a failed container; `undefined` when the log stream does not exist. */
+  logs(name: string, failure: TaskFailure, source: string, lines: readonly string[] | undefined): void {
+    if (lines === undefined || lines.length === 0) {
+      const why = lines === undefined ? 'no log stream' : 'an empty log stream';
+      this.line(name, this.colors.dim(`  ${why} ${source}: the container wrote nothing before it stopped`));
       return;
     }
     this.line(name, `last ${lines.length} log lines of ${failure.container ?? 'the container'} (${source}):`);

@@ -99,7 +99,17 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Determined version to be ${sha}`);
     expect(result.stderr).toContain('Image not found in ECR');
-    expect(result.stderr).toContain('Step 4/5 : RUN'); // the build ran here, with its output shown
+    expect(result.stderr).toContain('Step 4/5 : LABEL greeting="$GREETING"'); // the build ran, its output shown
+    const { execFileSync } = await import('node:child_process');
+    const label = execFileSync(
+      'docker',
+      ['image', 'inspect', '--format', '{{ index .Config.Labels "greeting" }}', `${app}:${sha}`],
+      {
+        env: { ...process.env, ...cliEnv() },
+        encoding: 'utf8',
+      },
+    );
+    expect(label.trim()).toBe('hey there'); // --build-arg GREETING "hey there" reached the build as one argument
     expect(result.stderr).toContain(`Pushed ${image(app, sha)}`);
     expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
     for (const logical of ['Web', 'Worker']) {

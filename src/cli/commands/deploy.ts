@@ -29,6 +29,7 @@ interface DeployFlags {
   maxFailedTasks?: string;
   concurrency?: string;
   force?: true;
+  forceUnlock?: true;
 }
 
 const deployExamples = `
@@ -109,15 +110,20 @@ export function deployServiceCommand(runner: Runner) {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
         const { deployService } = await import('../../deploy/deploy-service.js');
-        await deployService(context, {
-          environment,
-          app,
-          ...(flags.version === undefined ? {} : { version: flags.version }),
-          buildArgs,
-          force: flags.force === true,
-          settings: { timeoutMs: settings.timeoutMs, maxFailedTasks: settings.maxFailedTasks },
-          concurrency: settings.concurrency,
-        });
+        const { recordDeploy } = await import('../../deploy/releases.js');
+        const lock = { app, environment, forceUnlock: flags.forceUnlock === true };
+        await recordDeploy(context, lock, (recording) =>
+          deployService(context, {
+            environment,
+            app,
+            ...(flags.version === undefined ? {} : { version: flags.version }),
+            buildArgs,
+            force: flags.force === true,
+            settings: { timeoutMs: settings.timeoutMs, maxFailedTasks: settings.maxFailedTasks },
+            concurrency: settings.concurrency,
+            recording,
+          }),
+        );
       }),
     );
 }

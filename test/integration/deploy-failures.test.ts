@@ -1,0 +1,146 @@
+// The verdicts of deploy_service that are not a success, through the real CLI against the testbed, produced by the
+// testbed scheduler's behaviour controls (tasks that crash or cannot pull their image, a circuit breaker that rolls
+// back, a cluster without room, tasks that stay pending). Each test uses its own app (tests run in random order).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { commit, createEnvironment, prepareApp } from '../support/deploy-fixture.js';
+import type { PreparedApp } from '../support/deploy-fixture.js';
+import {
+  awsClientConfig,
+  cliEnv,
+  dockerTestsRequired,
+  resetTestbed,
+  seedAccount,
+  setEcsBehaviour,
+} from '../support/testbed.js';
+
+const environment = 'staging';
+let executionRoleArn: string;
+
+function cloudlift(dir: string, args: string[], interruptAfterMs?: number): Promise<CliResult> {
+  return runCli(args, {
+    cwd: dir,
+    env: cliEnv({ CLOUDLIFT_POLL_INTERVAL_MS: '300' }),
+    timeoutMs: 170_000,
+    ...(interruptAfterMs === undefined ? {} : { interruptAfterMs }),
+  });
+}
+
+/** An app deployed once successfully, then a new commit whose sha the behaviour rules can match. */
+async function deployedApp(app: string, services = ['Web']): Promise<PreparedApp & { next: string }> {
+  const prepared = await prepareApp(app, environment, { services, executionRoleArn });
+  const first = await cloudlift(prepared.dir, ['deploy_service', '-e', environment]);
+  expect(first.code, first.stderr).toBe(0);
+  writeFileSync(join(prepared.dir, 'VERSION'), 'next\n');
+  return { ...prepared, next: commit(prepared.dir, 'next version') };
+}
+
+async function runningTaskDefinition(app: string, logical = 'Web'): Promise<string> {
+  const cfn = await import('@aws-sdk/client-cloudformation');
+  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
+    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
+  );
+  const name = stack.Stacks?.[0]?.Outputs?.find(
+    (o) => o.OutputKey === `${logical}EcsServiceName`,
+  )?.OutputValue;
+  const sdk = await import('@aws-sdk/client-ecs');
+  const answer = await new sdk.ECSClient(awsClientConfig()).send(
+    new sdk.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name ?? ''] }),
+  );
+  return answer.services?.[0]?.taskDefinition ?? '';
+}
+
+describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
+  beforeAll(async () => {
+    await resetTestbed();
+    executionRoleArn = (await seedAccount()).executionRoleArn;
+    await createEnvironment(environment);
+  });
+
+  beforeEach(async () => {
+    await setEcsBehaviour({});
+  });
+
+  it('failed: stops after 3 crashed tasks of the new version, shows why, exits 3, the old revision keeps running', async () => {
+    const { app, dir, next } = await deployedApp('crashy');
+    const before = await runningTaskDefinition(app);
+    await setEcsBehaviour({ failTasks: [{ imageContains: next, reason: 'exit' }] });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/✘ task \S+ stopped: container WebContainer exited with code 1/);
+    expect(result.stderr).toContain('Essential container in task exited');
+    expect(result.stderr).toContain('3 tasks of the new version failed in a row (--max-failed-tasks 3)');
+    expect(result.stderr).toContain('The app exited: read its logs');
+    expect(result.stderr).toMatch(/│ Web\s+│ FAILED/);
+    expect(result.stderr).toContain('Deployment of crashy to staging failed: Web');
+    const previous = before.slice(before.lastIndexOf('/') + 1);
+    expect(result.stderr).toContain(`--task-definition ${previous}`);
+    // ECS was not told to go back: the new revision is PRIMARY, the old tasks still serve
+    expect(await runningTaskDefinition(app)).not.toBe(before);
+  });
+
+  it('failed: a CannotPullContainerError is named, with --max-failed-tasks 2', async () => {
+    const { dir, next } = await deployedApp('unpullable');
+    await setEcsBehaviour({ failTasks: [{ imageContains: next, reason: 'pull' }] });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '2']);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('the image could not be pulled (CannotPullContainerError)');
+    expect(result.stderr).toContain('2 tasks of the new version failed in a row');
+    expect(result.stderr).toContain('ECS could not pull the image');
+  });
+
+  it('rolled back: the circuit breaker restores the previous revision, exit 4', async () => {
+    const { app, dir, next } = await deployedApp('rollback');
+    const before = await runningTaskDefinition(app);
+    await setEcsBehaviour({
+      failTasks: [{ imageContains: next, reason: 'oom' }],
+      circuitBreaker: { rollback: true, threshold: 2 },
+    });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '10']);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(
+      /✘ task \S+ stopped: container WebContainer ran out of memory \(exit code 137\)/,
+    );
+    expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to \S+WebFamily/);
+    expect(result.stderr).toContain('was rolled back by ECS');
+    expect(await runningTaskDefinition(app)).toBe(before);
+  });
+
+  it('unplaceable: no room for the tasks of one service, the other deploys; exit 6 and both verdicts listed', async () => {
+    const { app, dir } = await deployedApp('crowded', ['Web', 'Worker']);
+    const cfn = await import('@aws-sdk/client-cloudformation');
+    const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
+      new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
+    );
+    const worker =
+      stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'WorkerEcsServiceName')?.OutputValue ?? '';
+    await setEcsBehaviour({ unplaceable: [worker] });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stderr).toMatch(/Worker\s+│ ✘ CANNOT PLACE TASKS: \S+ was unable to place a task/);
+    expect(result.stderr).toMatch(/│ Web\s+│ deployed/);
+    expect(result.stderr).toMatch(/│ Worker\s+│ CANNOT PLACE TASKS/);
+    expect(result.stderr).toContain('cloudlift update_environment -e staging');
+  });
+
+  it('timed out: tasks that stay pending past --timeout, exit 5', async () => {
+    const { dir } = await deployedApp('slow');
+    await setEcsBehaviour({ pendingSeconds: 60 });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--timeout', '3s']);
+    expect(result.code, result.stderr).toBe(5);
+    expect(result.stderr).toMatch(/TIMED OUT: 0\/1 running, 1 pending, 1 old still running/);
+    expect(result.stderr).toContain('ECS is still rolling out in the background');
+  });
+
+  it('Ctrl-C stops waiting, says what is still rolling, exit 130', async () => {
+    const { dir } = await deployedApp('impatient');
+    await setEcsBehaviour({ pendingSeconds: 60 });
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--force'], 4000);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain('Stopped waiting; still rolling out: Web');
+    expect(result.stderr).toContain('ECS continues the rollout without cloudlift');
+  });
+});
