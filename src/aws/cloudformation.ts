@@ -3,10 +3,18 @@
 import type * as Cfn from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
 import { CloudliftError, messageOf } from '../errors.js';
-import type { ChangeDetail, ResourceChange } from '../core/change-preview.js';
+import type { ResourceChange } from '../core/change-preview.js';
 import { isNoChangesReason } from '../core/stack-status.js';
 import type { StackEvent } from '../core/stack-status.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
+import {
+  awsList,
+  parameterList,
+  templateFields,
+  toDescription,
+  toEvent,
+  toResourceChange,
+} from './cloudformation-shapes.js';
 
 /** Where CloudFormation reads the template from. */
 export type TemplateSource = { body: string } | { url: string };
@@ -69,43 +77,10 @@ export interface StackApi {
 /** Safety net for eventsSince: a stack with a very long history whose boundary event is somehow missing. */
 const maxEventPages = 100;
 
-function record(list: readonly { key?: string; value?: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    if (item.key !== undefined) {
-      out[item.key] = item.value ?? '';
-    }
-  }
-  return out;
-}
-
-function awsList(values: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
-  return Object.entries(values).map(([Key, Value]) => ({ Key, Value }));
-}
-
-function parameterList(values: Readonly<Record<string, string>>) {
-  return Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
-}
-
-function templateFields(template: TemplateSource): { TemplateBody?: string; TemplateURL?: string } {
-  return 'body' in template ? { TemplateBody: template.body } : { TemplateURL: template.url };
-}
-
 /** A CloudFormation client for `region`. */
 export async function stackApi(context: Pick<Context, 'aws'>, region: string): Promise<StackApi> {
   const sdk = await import('@aws-sdk/client-cloudformation');
   const client = new sdk.CloudFormationClient(await context.aws.config(region));
-  const toEvent = (event: Cfn.StackEvent): StackEvent => ({
-    eventId: event.EventId ?? '',
-    stackName: event.StackName ?? '',
-    logicalId: event.LogicalResourceId ?? '',
-    ...(event.PhysicalResourceId === undefined ? {} : { physicalId: event.PhysicalResourceId }),
-    resourceType: event.ResourceType ?? '',
-    status: event.ResourceStatus ?? '',
-    ...(event.ResourceStatusReason === undefined ? {} : { reason: event.ResourceStatusReason }),
-    timestamp: event.Timestamp ?? new Date(0),
-  });
-
   const api: StackApi = {
     region,
     async describe(stackName) {
@@ -121,20 +96,7 @@ export async function stackApi(context: Pick<Context, 'aws'>, region: string): P
         throw toCloudliftError(error, `read stack ${stackName} in ${region}`);
       }
       const stack = stacks[0];
-      if (stack === undefined) {
-        return undefined;
-      }
-      return {
-        stackId: stack.StackId ?? stackName,
-        stackName: stack.StackName ?? stackName,
-        status: stack.StackStatus ?? 'UNKNOWN',
-        ...(stack.StackStatusReason === undefined ? {} : { statusReason: stack.StackStatusReason }),
-        parameters: record(
-          (stack.Parameters ?? []).map((p) => ({ key: p.ParameterKey, value: p.ParameterValue })),
-        ),
-        outputs: record((stack.Outputs ?? []).map((o) => ({ key: o.OutputKey, value: o.OutputValue }))),
-        tags: record((stack.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value }))),
-      };
+      return stack === undefined ? undefined : toDescription(stack, stackName);
     },
 
     async create(input) {
@@ -255,42 +217,4 @@ export async function stackApi(context: Pick<Context, 'aws'>, region: string): P
     },
   };
   return api;
-}
-
-interface SdkResourceChange {
-  Action?: string;
-  LogicalResourceId?: string;
-  PhysicalResourceId?: string;
-  ResourceType?: string;
-  Replacement?: string;
-  Details?: {
-    Target?: { Attribute?: string; Name?: string; RequiresRecreation?: string };
-    ChangeSource?: string;
-    CausingEntity?: string;
-  }[];
-}
-
-function toResourceChange(change: SdkResourceChange | undefined): ResourceChange[] {
-  if (change === undefined) {
-    return [];
-  }
-  const details: ChangeDetail[] = (change.Details ?? []).map((detail) => ({
-    ...(detail.Target?.Attribute === undefined ? {} : { attribute: detail.Target.Attribute }),
-    ...(detail.Target?.Name === undefined ? {} : { name: detail.Target.Name }),
-    ...(detail.Target?.RequiresRecreation === undefined
-      ? {}
-      : { requiresRecreation: detail.Target.RequiresRecreation }),
-    ...(detail.ChangeSource === undefined ? {} : { changeSource: detail.ChangeSource }),
-    ...(detail.CausingEntity === undefined ? {} : { causingEntity: detail.CausingEntity }),
-  }));
-  return [
-    {
-      action: change.Action ?? 'Unknown',
-      logicalId: change.LogicalResourceId ?? '',
-      resourceType: change.ResourceType ?? '',
-      ...(change.PhysicalResourceId === undefined ? {} : { physicalId: change.PhysicalResourceId }),
-      ...(change.Replacement === undefined ? {} : { replacement: change.Replacement }),
-      details,
-    },
-  ];
 }
