@@ -201,32 +201,13 @@ export async function execInTask(context: Context, input: ExecInput): Promise<vo
     command: 'exec',
   });
   const ctx = session.context;
-  const where = { app: input.app, environment: input.environment };
   const region = await environmentRegion(ctx, input.environment);
-  const service = await chooseService(
-    ctx,
-    await appServices(ctx, region, input.app, input.environment),
-    input.component,
-    'exec',
-  );
+  const services = await appServices(ctx, region, input.app, input.environment);
+  const service = await chooseService(ctx, services, input.component, 'exec');
   const cluster = clusterName(input.environment);
   const ecs = await ecsExecApi(ctx, region);
   const facts = await gatherFacts(ctx, { ecs, cluster, service, input });
-  const problems = execProblems(facts, where);
-  if (problems.length > 0) {
-    throw new CloudliftError(
-      'ExecNotReady',
-      `ECS Exec cannot open ${facts.container.name} in task ${facts.task.taskId} yet: ` +
-        `${problems.length} thing${problems.length === 1 ? ' is' : 's are'} missing`,
-      {
-        details: problems.flatMap((problem, index) => [
-          `${index + 1}. ${problem.what}`,
-          `   Fix: ${problem.fix}`,
-        ]),
-        hint: `Fix ${problems.length === 1 ? 'it' : 'them in this order'}, then run the same cloudlift exec command again.`,
-      },
-    );
-  }
+  throwUnlessReady(facts, input);
   ctx.ui.success(
     `ECS Exec is enabled on ${service.component} and on task ${facts.task.taskId}; its agent is running`,
   );
@@ -235,9 +216,7 @@ export async function execInTask(context: Context, input: ExecInput): Promise<vo
     throw new CloudliftError(
       'NoContainer',
       `Container ${facts.container.name} of task ${facts.task.taskId} is not running`,
-      {
-        hint: 'Run the command again in a minute, or pick another task with --task.',
-      },
+      { hint: 'Run the command again in a minute, or pick another task with --task.' },
     );
   }
   const command = input.command ?? defaultExecCommand;
@@ -247,17 +226,16 @@ export async function execInTask(context: Context, input: ExecInput): Promise<vo
     container: facts.container.name,
     command,
   });
-  const credentials = await pluginCredentials(session);
+  const where = `${facts.container.name} of task ${facts.task.taskId}`;
   if (input.terminal) {
-    ctx.ui.step(
-      `Opening ${command} in ${facts.container.name} of task ${facts.task.taskId} (exit the shell to leave)`,
-    );
+    ctx.ui.step(`Opening ${command} in ${where} (exit the shell to leave)`);
   } else {
-    ctx.ui.step(`Running ${command} in ${facts.container.name} of task ${facts.task.taskId}`);
+    ctx.ui.step(`Running ${command} in ${where}`);
     ctx.ui.info(
       'No terminal: the output is streamed here and no input is sent. ECS Exec does not pass the exit status back.',
     );
   }
+  const credentials = await pluginCredentials(session);
   await runPlugin(ctx, plugin, {
     session: opened,
     region,
@@ -268,6 +246,26 @@ export async function execInTask(context: Context, input: ExecInput): Promise<vo
     ...(credentials === undefined ? {} : { credentials }),
     interactive: input.terminal,
   });
+}
+
+/** Every missing piece as one error: what, and the fix, in the order to fix them. */
+function throwUnlessReady(facts: ExecFacts, input: ExecInput): void {
+  const problems = execProblems(facts, { app: input.app, environment: input.environment });
+  if (problems.length === 0) {
+    return;
+  }
+  throw new CloudliftError(
+    'ExecNotReady',
+    `ECS Exec cannot open ${facts.container.name} in task ${facts.task.taskId} yet: ` +
+      `${problems.length} thing${problems.length === 1 ? ' is' : 's are'} missing`,
+    {
+      details: problems.flatMap((problem, index) => [
+        `${index + 1}. ${problem.what}`,
+        `   Fix: ${problem.fix}`,
+      ]),
+      hint: `Fix ${problems.length === 1 ? 'it' : 'them in this order'}, then run the same cloudlift exec command again.`,
+    },
+  );
 }
 
 /** Reads the service, its tasks, the chosen task's role and what that role may do, printing each passed check. */
