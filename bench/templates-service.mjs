@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Service template benchmark: builds golden service templates in-process (first build, which loads aws-cdk-lib, and
 // warm builds) and runs `cloudlift render_service --offline` end to end. Run after `npm run build`:
-// `node bench/templates-service.mjs [rounds]`.
+// `node bench/templates-service.mjs [rounds]`; `bench/templates.mjs` runs it after the environment templates.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,104 +9,112 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const rounds = Number(process.argv[2] ?? 21);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cases = ['public-dedicated-web', 'several-services', 'autoscaling'];
-const scratch = mkdtempSync(join(tmpdir(), 'bench-service-'));
-// Inside the repository, so the bundle resolves aws-cdk-lib from node_modules like the CLI does.
-const bundleDir = join(root, 'node_modules/.cache/cloudlift-bench');
+/** Prints the service template table; `rounds` warm builds per case. */
+export async function runServiceBench(rounds) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const cases = ['public-dedicated-web', 'several-services', 'autoscaling'];
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-service-'));
+  // Inside the repository, so the bundle resolves aws-cdk-lib from node_modules like the CLI does.
+  const bundleDir = join(root, 'node_modules/.cache/cloudlift-bench');
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const time = (run) => {
-  const start = process.hrtime.bigint();
-  const value = run();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-};
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const time = (run) => {
+    const start = process.hrtime.bigint();
+    const value = run();
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+  };
 
-// The template code is TypeScript: bundle just it (aws-cdk-lib stays external, loaded through require as the CLI does).
-await build({
-  absWorkingDir: root,
-  stdin: {
-    contents:
-      "export { parseServiceConfig } from './src/core/config/service.ts';\n" +
-      "export { serviceTemplate } from './src/core/templates/service.ts';\n",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile: join(bundleDir, 'service.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
-  banner: {
-    js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
-const { parseServiceConfig, serviceTemplate } = await import(join(bundleDir, 'service.mjs'));
+  // The template code is TypeScript: bundle just it (aws-cdk-lib stays external, loaded through require as the CLI does).
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents:
+        "export { parseServiceConfig } from './src/core/config/service.ts';\n" +
+        "export { serviceTemplate } from './src/core/templates/service.ts';\n",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: join(bundleDir, 'service.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  const { parseServiceConfig, serviceTemplate } = await import(join(bundleDir, 'service.mjs'));
 
-const inputs = Object.fromEntries(
-  cases.map((name) => [
-    name,
-    JSON.parse(readFileSync(join(root, 'test/golden/service', name, 'input.json'), 'utf8')),
-  ]),
-);
-const render = (name) => {
-  const { config, facts } = inputs[name];
-  return serviceTemplate(parseServiceConfig(config, facts.environmentDefaults), facts);
-};
-
-console.log(`service template benchmark, ${rounds} rounds, node ${process.version}`);
-console.log('| what | median ms | min ms | resources | bytes |');
-console.log('|---|---|---|---|---|');
-const first = time(() => render(cases[0]));
-console.log(`| first build (${cases[0]}, loads aws-cdk-lib) | ${first.ms.toFixed(1)} | - | - | - |`);
-for (const name of cases) {
-  const samples = [];
-  let template;
-  for (let round = 0; round < rounds; round += 1) {
-    const result = time(() => render(name));
-    samples.push(result.ms);
-    template = result.value;
-  }
-  const resources = Object.keys(template.Resources).length;
-  const bytes = Buffer.byteLength(JSON.stringify(template));
-  console.log(
-    `| warm build: ${name} | ${median(samples).toFixed(1)} | ${Math.min(...samples).toFixed(1)} | ${resources} | ${bytes} |`,
+  const inputs = Object.fromEntries(
+    cases.map((name) => [
+      name,
+      JSON.parse(readFileSync(join(root, 'test/golden/service', name, 'input.json'), 'utf8')),
+    ]),
   );
+  const render = (name) => {
+    const { config, facts } = inputs[name];
+    return serviceTemplate(parseServiceConfig(config, facts.environmentDefaults), facts);
+  };
+
+  console.log(`service template benchmark, ${rounds} rounds, node ${process.version}`);
+  console.log('| what | median ms | min ms | resources | bytes |');
+  console.log('|---|---|---|---|---|');
+  const first = time(() => render(cases[0]));
+  console.log(`| first build in this process (${cases[0]}) | ${first.ms.toFixed(1)} | - | - | - |`);
+  for (const name of cases) {
+    const samples = [];
+    let template;
+    for (let round = 0; round < rounds; round += 1) {
+      const result = time(() => render(name));
+      samples.push(result.ms);
+      template = result.value;
+    }
+    const resources = Object.keys(template.Resources).length;
+    const bytes = Buffer.byteLength(JSON.stringify(template));
+    console.log(
+      `| warm build: ${name} | ${median(samples).toFixed(1)} | ${Math.min(...samples).toFixed(1)} | ${resources} | ${bytes} |`,
+    );
+  }
+
+  // End to end through the built CLI, with AWS unreachable (it must not be needed).
+  writeFileSync(join(scratch, 'service.json'), JSON.stringify(inputs['several-services'].config));
+  const cli = join(root, 'bin/cloudlift.mjs');
+  const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', NO_COLOR: '1' };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const args = [
+    cli,
+    'render_service',
+    '-e',
+    'staging',
+    '--name',
+    'dummy',
+    '--config-file',
+    'service.json',
+    '--offline',
+  ];
+  const e2e = [];
+  for (let round = 0; round < Math.min(rounds, 11); round += 1) {
+    const result = time(() =>
+      spawnSync(process.execPath, args, { cwd: scratch, env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
+    if (result.value.status !== 0) {
+      throw new Error(`render_service exited with ${result.value.status}: ${String(result.value.stderr)}`);
+    }
+    e2e.push(result.ms);
+  }
+  console.log(
+    `| cloudlift render_service --offline (several-services) | ${median(e2e).toFixed(1)} | ${Math.min(...e2e).toFixed(1)} | - | - |`,
+  );
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(join(bundleDir, 'service.mjs'), { force: true });
 }
 
-// End to end through the built CLI, with AWS unreachable (it must not be needed).
-writeFileSync(join(scratch, 'service.json'), JSON.stringify(inputs['several-services'].config));
-const cli = join(root, 'bin/cloudlift.mjs');
-const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', NO_COLOR: '1' };
-delete env.NODE_EXTRA_CA_CERTS;
-const args = [
-  cli,
-  'render_service',
-  '-e',
-  'staging',
-  '--name',
-  'dummy',
-  '--config-file',
-  'service.json',
-  '--offline',
-];
-const e2e = [];
-for (let round = 0; round < Math.min(rounds, 11); round += 1) {
-  const result = time(() => spawnSync(process.execPath, args, { cwd: scratch, env, stdio: 'ignore' }));
-  if (result.value.status !== 0) {
-    throw new Error(`render_service exited with ${result.value.status}`);
-  }
-  e2e.push(result.ms);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runServiceBench(Number(process.argv[2] ?? 21));
 }
-console.log(
-  `| cloudlift render_service --offline (several-services) | ${median(e2e).toFixed(1)} | ${Math.min(...e2e).toFixed(1)} | - | - |`,
-);
-rmSync(scratch, { recursive: true, force: true });
-rmSync(bundleDir, { recursive: true, force: true });

@@ -111,3 +111,8 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+// Service templates: the same measurements for the golden service cases and render_service (bench/templates-service.mjs).
+console.log('');
+const { runServiceBench } = await import('./templates-service.mjs');
+await runServiceBench(rounds);
