@@ -109,10 +109,8 @@ export class ConfigTables {
       }
       return {
         configuration: configuration as Record<string, unknown>,
-        revision:
-          typeof item[revisionAttribute] === 'number' ? (item[revisionAttribute]) : undefined,
-        toolVersion:
-          typeof item[toolVersionAttribute] === 'string' ? (item[toolVersionAttribute]) : undefined,
+        revision: typeof item[revisionAttribute] === 'number' ? item[revisionAttribute] : undefined,
+        toolVersion: typeof item[toolVersionAttribute] === 'string' ? item[toolVersionAttribute] : undefined,
       };
     } catch (error) {
       if (isAwsError(error, 'ResourceNotFoundException')) {

@@ -23,7 +23,9 @@ function sortKeys(value: unknown): unknown {
     return value.map(sortKeys);
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return Object.fromEntries(entries.map(([key, inner]) => [key, sortKeys(inner)]));
   }
   return value;
