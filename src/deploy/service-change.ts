@@ -3,6 +3,7 @@
 // here: the callers save and touch the stack only after all of this passed.
 import { topicExists } from '../aws/sns.js';
 import type { Context } from '../context.js';
+import { canonicalJson } from '../core/config/json-diff.js';
 import type { ServiceConfig } from '../core/config/service.js';
 import {
   defaultServiceConfig,
@@ -137,7 +138,7 @@ export async function prepareServiceChange(
     environment,
     stored,
     document: prepared.document,
-    changed: stored === undefined || JSON.stringify(prepared.document) !== JSON.stringify(stored.document),
+    changed: stored === undefined || canonicalJson(prepared.document) !== canonicalJson(stored.document),
     config: prepared.config,
     facts,
     template: serviceTemplate(prepared.config, facts),
