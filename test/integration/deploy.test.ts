@@ -242,6 +242,57 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
   });
 
+  it('create/update_task_definition: a stand-alone family in the environment region, updated with new revisions', async () => {
+    const { app, dir, sha } = await prepareApp('hello-td', environment, { executionRoleArn });
+    const { sdk, client } = await ecsClient();
+    const family = 'HelloTdStagingFamily';
+    const created = await cloudlift(dir, ['create_task_definition', '-e', environment]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('Create task definition to us-east-1');
+    expect(created.stderr).toContain(`Task definition successfully created: ${family}:1`);
+    const first = (await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: family })))
+      .taskDefinition;
+    expect(first?.containerDefinitions?.[0]).toMatchObject({
+      name: 'HelloTdContainer',
+      image: image(app, sha),
+      essential: true,
+      memoryReservation: 1024,
+      secrets: [
+        { name: 'PORT', valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT` },
+      ],
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': 'staging-logs',
+          'awslogs-region': 'us-east-1',
+          'awslogs-stream-prefix': 'HelloTd',
+        },
+      },
+    });
+    expect(first?.taskRoleArn).toBe('arn:aws:iam::123456789012:role/HelloTdStagingRole');
+    expect(first?.executionRoleArn).toBe(executionRoleArn);
+    const again = await cloudlift(dir, ['create_task_definition', '-e', environment]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`Task definition ${family} already exists`);
+    expect(again.stderr).toContain('update_task_definition');
+    const unchanged = await cloudlift(dir, ['update_task_definition', '-e', environment]);
+    expect(unchanged.code, unchanged.stderr).toBe(0);
+    expect(unchanged.stderr).toContain('already has this image and configuration; nothing to do');
+    writeFileSync(join(dir, 'VERSION'), '2\n');
+    const next = commit(dir, 'v2');
+    const updated = await cloudlift(dir, ['update_task_definition', '-e', environment]);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stderr).toContain(
+      `Task definition successfully updated: ${family}:2 (previous ${family}:1 is kept)`,
+    );
+    const second = (await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: family })))
+      .taskDefinition;
+    expect(second?.containerDefinitions?.[0]?.image).toBe(image(app, next));
+    expect(second?.taskRoleArn).toBe(first?.taskRoleArn);
+    const old = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: `${family}:1` }));
+    expect(old.taskDefinition?.status).toBe('ACTIVE');
+  });
+
   it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
     const { app, dir, sha } = await prepareApp('hello-upload', environment, { executionRoleArn });
     const missingFlag = await cloudlift(dir, ['upload_to_ecr', '--name', app]);
