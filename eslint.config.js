@@ -6,7 +6,17 @@ import globals from 'globals';
 const layerRule = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.testbed/**', 'examples/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-next-*/**',
+      'dist-old-*/**',
+      'node_modules/**',
+      'coverage/**',
+      '.testbed/**',
+      'examples/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,11 +1,13 @@
 // Bundles the CLI with esbuild: one small entry chunk for start-up, heavy modules split into lazy chunks.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(`${root}/dist`, { recursive: true, force: true });
+// Build next to dist/ and swap at the end, so CLI tests running meanwhile never see a half-written dist/.
+const staging = `dist-next-${process.pid}`;
+rmSync(`${root}/${staging}`, { recursive: true, force: true });
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 
 /**
@@ -42,7 +44,7 @@ await build({
   plugins: [commonJsNamedExports],
   absWorkingDir: root,
   entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
+  outdir: staging,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,
@@ -62,7 +64,7 @@ await build({
 
 // Pre-render the answers to `cloudlift --help` and `cloudlift --version`, so the bin script can print them without
 // loading the CLI at all (start-up is measured in bench/startup.mjs; test/cli/fast-path.test.ts checks they match).
-const { run } = await import(`${root}/dist/main.mjs`);
+const { run } = await import(`${root}/${staging}/main.mjs`);
 const capture = async (argv) => {
   let text = '';
   const sink = { write: (chunk) => ((text += chunk), true), isTTY: false };
@@ -73,6 +75,13 @@ const capture = async (argv) => {
   return text;
 };
 writeFileSync(
-  `${root}/dist/fast-path.json`,
+  `${root}/${staging}/fast-path.json`,
   JSON.stringify({ help: await capture(['--help']), version: await capture(['--version']) }),
 );
+
+const previous = `${root}/dist-old-${process.pid}`;
+if (existsSync(`${root}/dist`)) {
+  renameSync(`${root}/dist`, previous);
+}
+renameSync(`${root}/${staging}`, `${root}/dist`);
+rmSync(previous, { recursive: true, force: true });
