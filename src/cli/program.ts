@@ -19,12 +19,12 @@ export function buildProgram(makeContext: ContextFactory): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     // A fixed width keeps help identical on every terminal, so the build can pre-render `cloudlift --help`.
-    .configureHelp({ helpWidth: 100 })
+    .configureHelp({ helpWidth: 120 })
     .helpCommand(true);
   addGlobalOptions(program);
   for (const factory of commandFactories) {
     const command = addGlobalOptions(factory(runner)) as Command;
-    command.configureHelp({ helpWidth: 100 });
+    command.configureHelp({ helpWidth: 120 });
     program.addCommand(command);
   }
   return program;

@@ -14,26 +14,33 @@ import { editEnvironmentCommand, showEnvironmentCommand, showServiceCommand } fr
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory returns its own typed Command
 export const commandFactories: ReadonlyArray<(runner: Runner) => any> = [
+  // environments
   createEnvironmentCommand,
   updateEnvironmentCommand,
-  renderEnvironmentCommand,
-  createServiceCommand,
-  updateServiceCommand,
-  renderServiceCommand,
-  editConfigCommand,
-  deployServiceCommand,
-  createTaskDefinitionCommand,
-  updateTaskDefinitionCommand,
-  uploadToEcrCommand,
-  getVersionCommand,
-  releasesCommand,
-  rollbackCommand,
-  statusCommand,
-  logsCommand,
-  startSessionCommand,
-  execCommand,
   showEnvironmentCommand,
   editEnvironmentCommand,
+  renderEnvironmentCommand,
+  // services
+  createServiceCommand,
+  updateServiceCommand,
   showServiceCommand,
+  renderServiceCommand,
+  // environment variables
+  editConfigCommand,
+  // deploys and images
+  deployServiceCommand,
+  uploadToEcrCommand,
+  getVersionCommand,
+  createTaskDefinitionCommand,
+  updateTaskDefinitionCommand,
+  // operating
+  statusCommand,
+  logsCommand,
+  releasesCommand,
+  rollbackCommand,
+  // shell access
+  startSessionCommand,
+  execCommand,
+  // editor support
   schemaCommand,
 ];
