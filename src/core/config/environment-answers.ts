@@ -3,8 +3,7 @@
 // `answersToDocument` turns the answers into the stored `<env>` document. No I/O here.
 import { nthSubnet, parseCidr } from '../cidr.js';
 import { ValidationError } from '../../errors.js';
-import { allocationStrategies } from './environment.js';
-import { awsRegions, isInstanceType } from './environment-checks.js';
+import { allocationStrategies, awsRegions, isInstanceType } from './environment-constants.js';
 
 /** Every answer, as typed or passed (text); `answersToDocument` converts numbers. */
 export type AnswerKey =

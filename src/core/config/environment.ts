@@ -6,16 +6,9 @@ import { ValidationError } from '../../errors.js';
 import { environmentProblems } from './environment-checks.js';
 import { formatIssues, jsonSchemaOf, lenientObject } from './validate.js';
 
-/** Spot allocation strategies an Auto Scaling group accepts. */
-export const allocationStrategies = [
-  'capacity-optimized',
-  'lowest-price',
-  'price-capacity-optimized',
-  'capacity-optimized-prioritized',
-] as const;
+import { allocationStrategies, defaultAllocationStrategy } from './environment-constants.js';
 
-/** The allocation strategy when none is configured (the original's fallback). */
-export const defaultAllocationStrategy = 'capacity-optimized';
+export { allocationStrategies, defaultAllocationStrategy } from './environment-constants.js';
 
 const count = z.int().min(0);
 const subnetByCidr = lenientObject({ cidr: z.string() });
