@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { ecsApi } from '../aws/ecs.js';
 import type { EcsApi } from '../aws/ecs.js';
 import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
+import type { ImageVersion } from '../core/image.js';
 import { clusterName } from '../core/naming.js';
 import { messageOf } from '../errors.js';
 import { RolloutView, shortArn } from '../ui/rollout.js';
@@ -12,6 +13,7 @@ import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
 import type { ServiceResult } from './deploy-report.js';
 import { ensureImage, locateImage, resolveVersion } from './image.js';
+import type { ImageTarget } from './image.js';
 import { loadReleaseConfig } from './release-config.js';
 import { rollOut } from './rollout.js';
 import { appServices } from './service-stack.js';
@@ -43,8 +45,19 @@ export interface DeployResult {
   services: ServiceResult[];
 }
 
-/** Runs the deploy; throws a CloudliftError with the verdict's exit code unless every service is fine. */
-export async function deployService(ctx: Context, options: DeployOptions): Promise<DeployResult> {
+/** Everything read before the first change. */
+interface Prepared {
+  region: string;
+  version: ImageVersion;
+  image: ImageTarget;
+  ecs: EcsApi;
+  cluster: string;
+  plans: ServicePlan[];
+  view: RolloutView;
+}
+
+/** The read-only half: region, services, env.sample, version, image lookup, and each service's next revision. */
+async function prepare(ctx: Context, options: DeployOptions): Promise<Prepared> {
   const { environment, app } = options;
   const region = await environmentRegion(ctx, environment);
   ctx.ui.warn(`Deploying to ${region}`);
@@ -69,6 +82,14 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     plans.map((plan) => plan.service.logicalName),
   );
   plans.forEach((plan) => describePlan(view, plan, options.force));
+  return { region, version, image, ecs, cluster, plans, view };
+}
+
+/** Runs the deploy; throws a CloudliftError with the verdict's exit code unless every service is fine. */
+export async function deployService(ctx: Context, options: DeployOptions): Promise<DeployResult> {
+  const { environment, app } = options;
+  const prepared = await prepare(ctx, options);
+  const { region, version, image, plans, view } = prepared;
   const result: DeployResult = {
     environment,
     app,
@@ -89,41 +110,10 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
   }
   await options.recording?.started({ region, version: version.tag, image: image.uri });
   await ensureImage(ctx, app, image, options.buildArgs);
-  const registered = await registerAll(ctx, ecs, toDeploy);
+  const registered = await registerAll(ctx, prepared.ecs, toDeploy);
   ctx.ui.step(`Initiating deployment of ${toDeploy.length} service${toDeploy.length === 1 ? '' : 's'}`);
-  const outcomes = await runLimited(toDeploy, options.concurrency, ctx.signal, async (plan, index) => {
-    const started = ctx.clock.now().getTime();
-    const taskDefinition = registered[index] ?? '';
-    const outcome = await rollOutSafely(ctx, {
-      ecs,
-      cluster,
-      name: plan.service.logicalName,
-      ecsServiceName: plan.service.ecsServiceName,
-      taskDefinition,
-      desiredCount: plan.desiredCount,
-      eventsBefore: plan.snapshot.events,
-      containers: plan.next.containerDefinitions,
-      settings: options.settings,
-      ...pollOverride(ctx),
-      view,
-    });
-    return { outcome, taskDefinition, elapsedMs: ctx.clock.now().getTime() - started };
-  });
-  result.services = plans.map((plan) => {
-    const index = toDeploy.indexOf(plan);
-    if (index < 0) {
-      return unchanged(plan);
-    }
-    const done = outcomes[index];
-    return {
-      name: plan.service.logicalName,
-      ecsServiceName: plan.service.ecsServiceName,
-      outcome: done?.outcome ?? { kind: 'not-started' },
-      ...(registered[index] === undefined ? {} : { taskDefinition: registered[index] }),
-      previousTaskDefinition: plan.current.arn,
-      ...(done === undefined ? {} : { elapsedMs: done.elapsedMs }),
-    };
-  });
+  const deployed = await rollOutAll(ctx, options, prepared, toDeploy, registered);
+  result.services = plans.map((plan) => deployed.get(plan) ?? unchanged(plan));
   ctx.ui.info('');
   view.summary(result.services);
   if (ctx.globals.json) {
@@ -133,6 +123,47 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
   assertDeployed(environment, app, result.services);
   ctx.ui.success(`Deployed ${app} ${version.tag} to ${environment}`);
   return result;
+}
+
+/** Rolls the planned services out, at most --concurrency at once; a service not started before Ctrl-C says so. */
+async function rollOutAll(
+  ctx: Context,
+  options: DeployOptions,
+  prepared: Prepared,
+  plans: readonly ServicePlan[],
+  registered: readonly string[],
+): Promise<Map<ServicePlan, ServiceResult>> {
+  const outcomes = await runLimited(plans, options.concurrency, ctx.signal, async (plan, index) => {
+    const started = ctx.clock.now().getTime();
+    const outcome = await rollOutSafely(ctx, {
+      ecs: prepared.ecs,
+      cluster: prepared.cluster,
+      name: plan.service.logicalName,
+      ecsServiceName: plan.service.ecsServiceName,
+      taskDefinition: registered[index] ?? '',
+      desiredCount: plan.desiredCount,
+      eventsBefore: plan.snapshot.events,
+      containers: plan.next.containerDefinitions,
+      settings: options.settings,
+      ...pollOverride(ctx),
+      view: prepared.view,
+    });
+    return { outcome, elapsedMs: ctx.clock.now().getTime() - started };
+  });
+  const results = new Map<ServicePlan, ServiceResult>();
+  plans.forEach((plan, index) => {
+    const done = outcomes[index];
+    const taskDefinition = registered[index];
+    results.set(plan, {
+      name: plan.service.logicalName,
+      ecsServiceName: plan.service.ecsServiceName,
+      outcome: done?.outcome ?? { kind: 'not-started' },
+      ...(taskDefinition === undefined ? {} : { taskDefinition }),
+      previousTaskDefinition: plan.current.arn,
+      ...(done === undefined ? {} : { elapsedMs: done.elapsedMs }),
+    });
+  });
+  return results;
 }
 
 function unchanged(plan: ServicePlan): ServiceResult {
