@@ -225,11 +225,11 @@ export type ServiceOutcome =
 /** Outcome kinds, most severe first: the exit code of a multi-service deploy follows the most severe one. */
 export const outcomeSeverity: readonly ServiceOutcome['kind'][] = [
   'interrupted',
+  'not-started', // only after Ctrl-C: the services --concurrency had not reached yet
   'failed',
   'rolled-back',
   'unplaceable',
   'timed-out',
-  'not-started',
   'succeeded',
   'unchanged',
 ];

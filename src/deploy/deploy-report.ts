@@ -25,7 +25,7 @@ export const exitCodes: Record<ServiceOutcome['kind'], number> = {
   'timed-out': ExitCode.deployTimedOut,
   unplaceable: ExitCode.deployUnplaceable,
   interrupted: ExitCode.interrupted,
-  'not-started': ExitCode.deployFailed,
+  'not-started': ExitCode.interrupted,
 };
 
 function describeServicesCommand(environment: string, results: readonly ServiceResult[]): string {
@@ -49,7 +49,6 @@ function hintFor(
     rollback.length > 0 ? ` To go back to the previous revision now: ${rollback.join(' ; ')}` : '';
   switch (kind) {
     case 'failed':
-    case 'not-started':
       return `The old tasks keep serving until new ones are healthy. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.${rollbackText}`;
     case 'rolled-back':
       return `ECS restored the previous task definition, which is running now. Fix the cause shown above and deploy again.`;
@@ -70,16 +69,21 @@ export function assertDeployed(environment: string, app: string, results: readon
   }
   const bad = results.filter((r) => r.outcome.kind !== 'succeeded' && r.outcome.kind !== 'unchanged');
   const details = bad.map((r) => `${r.name}: ${outcomeLabels[r.outcome.kind]}`);
-  if (worst === 'interrupted') {
-    const rolling = results.filter((r) => r.outcome.kind === 'interrupted').map((r) => r.name);
+  if (worst === 'interrupted' || worst === 'not-started') {
+    const named = (kind: string) => results.filter((r) => r.outcome.kind === kind).map((r) => r.name);
+    const rolling = named('interrupted');
+    const waiting = named('not-started');
+    const parts = [
+      `still rolling out: ${rolling.join(', ') || 'none'}`,
+      ...(waiting.length > 0 ? [`not started (nothing changed): ${waiting.join(', ')}`] : []),
+    ];
     throw new InterruptedError(
-      `Stopped waiting; still rolling out: ${rolling.join(', ') || 'none'}`,
+      `Stopped waiting; ${parts.join('; ')}`,
       `ECS continues the rollout without cloudlift. Check it with \`cloudlift get_version -e ${environment} --name ${app}\` or \`${describeServicesCommand(environment, bad)}\`.`,
     );
   }
   const what: Record<string, [code: string, words: string]> = {
     failed: ['DeployFailed', 'failed'],
-    'not-started': ['DeployFailed', 'failed'],
     'rolled-back': ['DeployRolledBack', 'was rolled back by ECS'],
     'timed-out': ['DeployTimedOut', 'timed out'],
     unplaceable: ['DeployUnplaceable', 'cannot place its tasks'],

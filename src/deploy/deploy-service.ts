@@ -7,7 +7,7 @@ import type { EcsApi } from '../aws/ecs.js';
 import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
 import type { ImageVersion } from '../core/image.js';
 import { clusterName } from '../core/naming.js';
-import { messageOf } from '../errors.js';
+import { InterruptedError, messageOf } from '../errors.js';
 import { RolloutView, shortArn } from '../ui/rollout.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
@@ -109,7 +109,12 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     return result;
   }
   await options.recording?.started({ region, version: version.tag, image: image.uri });
-  await ensureImage(ctx, app, image, options.buildArgs);
+  await ensureImage(ctx, app, image, options.buildArgs).catch((error: unknown) => {
+    // Ctrl-C also reaches docker (same process group) and makes the build or push fail: say what it really was.
+    throw ctx.signal.aborted
+      ? new InterruptedError('Interrupted while building or pushing the image; no service was changed')
+      : error;
+  });
   const registered = await registerAll(ctx, prepared.ecs, toDeploy);
   ctx.ui.step(`Initiating deployment of ${toDeploy.length} service${toDeploy.length === 1 ? '' : 's'}`);
   const deployed = await rollOutAll(ctx, options, prepared, toDeploy, registered);
