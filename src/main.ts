@@ -21,6 +21,13 @@ export interface Io {
 }
 
 function processIo(): Io {
+  // `cloudlift ... | head` closes the pipe early: stop quietly, as Unix tools do, instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit(ExitCode.ok);
+    }
+    throw error;
+  });
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -95,12 +102,16 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   };
 
   const program = buildProgram(makeContext);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
-    outputError: (text, write) => write(ui.colors.red(text)),
-  });
+  // Commands added with addCommand() do not inherit these settings, so every command gets them: commander must
+  // throw (so only this function picks the exit code) and write through our streams.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(ui.colors.red(text)),
+    });
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
