@@ -251,6 +251,8 @@ for (let round = 0; round < rounds; round += 1) {
   results.noop.push(noop);
 }
 proxy.close();
+// the two local images the warm-up built
+spawnSync('docker', ['rmi', '-f', `${app}:${a}`, `${app}:${b}`], { env, stdio: 'ignore' });
 
 console.log(
   `deploy_service benchmark, ${rounds} rounds, node ${process.version}, one ECS service, testbed rollout ~1 s`,

@@ -3,10 +3,10 @@
 // back, a cluster without room, tasks that stay pending). Each test uses its own app (tests run in random order).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
-import { commit, createEnvironment, prepareApp } from '../support/deploy-fixture.js';
+import { commit, createEnvironment, prepareApp, removeLocalImages } from '../support/deploy-fixture.js';
 import type { PreparedApp } from '../support/deploy-fixture.js';
 import {
   awsClientConfig,
@@ -58,6 +58,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
     await createEnvironment(environment);
+  });
+
+  afterAll(() => {
+    removeLocalImages(['crashy', 'unpullable', 'rollback', 'crowded', 'slow', 'impatient'], {
+      ...process.env,
+      ...cliEnv(),
+    });
   });
 
   beforeEach(async () => {

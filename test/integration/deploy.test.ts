@@ -5,10 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
-import { commit, createEnvironment, git, notDeployedTag, prepareApp } from '../support/deploy-fixture.js';
+import {
+  commit,
+  createEnvironment,
+  git,
+  notDeployedTag,
+  prepareApp,
+  removeLocalImages,
+} from '../support/deploy-fixture.js';
 import {
   awsClientConfig,
   cliEnv,
@@ -79,6 +86,22 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
     await createEnvironment(environment);
+  });
+
+  afterAll(() => {
+    removeLocalImages(
+      [
+        'hello-first',
+        'hello-noop',
+        'hello-config',
+        'hello-missing',
+        'hello-dirty',
+        'hello-version',
+        'hello-td',
+        'hello-upload',
+      ],
+      { ...process.env, ...cliEnv() },
+    );
   });
 
   it('first deploy: builds with --build-arg, pushes through the proxyEndpoint host, rolls every service 0 → 1', async () => {

@@ -222,3 +222,15 @@ export async function prepareApp(
   );
   return { app, dir, sha: git(dir, ['rev-parse', 'HEAD']) };
 }
+
+/** Removes the local images the tests built for these apps (`<app>:<sha>`), so runs do not pile up images. */
+export function removeLocalImages(apps: readonly string[], env: Record<string, string | undefined>): void {
+  const listed = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], {
+    encoding: 'utf8',
+    env,
+  });
+  const ours = listed.split('\n').filter((image) => apps.includes(image.slice(0, image.lastIndexOf(':'))));
+  if (ours.length > 0) {
+    execFileSync('docker', ['rmi', '-f', ...ours], { env, stdio: 'ignore' });
+  }
+}
