@@ -78,7 +78,7 @@ cat >"$WORK/environment.json" <<JSON
   },
   "cluster": {
     "min_instances": 1, "max_instances": 2, "spot_min_instances": 0, "spot_max_instances": 0,
-    "instance_type": "t3.small", "key_name": "$KEY_NAME", "ami_id": null,
+    "instance_type": "t3.small", "key_name": "$KEY_NAME", "ami_id": "$AMI_PARAMETER",
     "ecs_instance_default_lifecycle_type": "ondemand", "allocation_strategy": "capacity-optimized"
   },
   "environment": { "notifications_arn": "$SNS_TOPIC_ARN", "ssl_certificate_arn": "$CERTIFICATE_ARN" },

@@ -1,6 +1,7 @@
 // Seeds the local testbed (moto) with what an AWS account has before Cloudlift's first run — an ACM certificate, an
-// Elastic IP for the NAT gateway, an SNS topic for alarms, an EC2 key pair, the ecsTaskExecutionRole — and prints
-// them as shell variables for examples/demo.sh. Safe to run twice. Needs AWS_ENDPOINT_URL (the testbed's), never AWS.
+// Elastic IP for the NAT gateway, an SNS topic for alarms, an EC2 key pair, an AMI parameter, the
+// ecsTaskExecutionRole — and prints them as shell variables for examples/demo.sh. Safe to run twice. Needs
+// AWS_ENDPOINT_URL (the testbed's), never AWS.
 import { ACMClient, ListCertificatesCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import {
   AllocateAddressCommand,
@@ -11,6 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 if (!process.env.AWS_ENDPOINT_URL) {
   process.stderr.write('seed-testbed: AWS_ENDPOINT_URL is not set; refusing to touch a real AWS account\n');
@@ -39,6 +41,17 @@ if (!(keys.KeyPairs ?? []).some((k) => k.KeyName === keyName)) {
   await ec2.send(new CreateKeyPairCommand({ KeyName: keyName }));
 }
 
+// The EC2 hosts' AMI, as a custom AMI parameter (the emulator has no public ECS-optimized AMI parameters).
+const amiParameter = '/cloudlift/demo-ami';
+await new SSMClient(config).send(
+  new PutParameterCommand({
+    Name: amiParameter,
+    Type: 'String',
+    Value: JSON.stringify({ image_id: 'ami-12c6146b' }),
+    Overwrite: true,
+  }),
+);
+
 const topicArn = (await new SNSClient(config).send(new CreateTopicCommand({ Name: 'cloudlift-demo-alerts' })))
   .TopicArn;
 
@@ -64,6 +77,7 @@ process.stdout.write(
     `SNS_TOPIC_ARN=${quote(topicArn)}`,
     `KEY_NAME=${quote(keyName)}`,
     `EXECUTION_ROLE_ARN=${quote(role.Role?.Arn)}`,
+    `AMI_PARAMETER=${quote(amiParameter)}`,
     '',
   ].join('\n'),
 );
