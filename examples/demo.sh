@@ -23,24 +23,6 @@ run() {
   show "cloudlift $*"
   cloudlift "$@"
 }
-# create_environment/create_service may not be built in this checkout yet: they then fail saying "not built yet" (or
-# reject --config-file), and a small stand-in creates the same records with the SDK so the rest of the flow still
-# runs. Any other failure stops the demo.
-run_or_stand_in() {
-  local stand_in=$1
-  shift
-  show "cloudlift $*"
-  local output status=0
-  output=$(cloudlift "$@" 2>&1) || status=$?
-  printf '%s\n' "$output" >&2
-  if [[ $status -ne 0 && ($output == *"is not built yet"* || $output == *"unknown option '--config-file'"*) ]]; then
-    printf '\033[33m(this command is not built here yet, or not with these flags: using a stand-in)\033[0m\n' >&2
-    eval "$stand_in"
-  elif [[ $status -ne 0 ]]; then
-    exit "$status"
-  fi
-}
-
 if [[ $(id -u) != 0 ]]; then
   echo "demo: run as root (sudo bash examples/demo.sh): the local ECR registry needs /etc/hosts and port 443" >&2
   exit 1
@@ -64,7 +46,6 @@ WORK=$(mktemp -d /tmp/cloudlift-demo.XXXXXX)
 export DOCKER_CONFIG="$WORK/docker-config" # the registry login stays out of ~/.docker
 export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials" # no real profile
 eval "$(node examples/lib/seed-testbed.mjs)"
-REGISTRY_HOST=$(node -e "console.log(JSON.parse(require('fs').readFileSync('.testbed/state.json','utf8')).registryHost)")
 cat >"$WORK/environment.json" <<JSON
 {
   "region": "$AWS_REGION",
@@ -102,14 +83,11 @@ git -c user.name=demo -c user.email=demo@example.com add .
 git -c user.name=demo -c user.email=demo@example.com commit -q -m "hello from cloudlift"
 
 step "4/4 The Cloudlift flow (app folder: $WORK/$APP)"
-STAND_IN_ENVIRONMENT="cloudlift render_environment -e '$ENVIRONMENT' --config-file '$WORK/environment.json' --ami-id ami-12c6146b --json >'$WORK/cluster-template.json' && node '$ROOT/examples/lib/fallback-setup.mjs' environment '$ENVIRONMENT' '$WORK/environment.json' '$WORK/cluster-template.json' '$KEY_NAME'"
-run_or_stand_in "$STAND_IN_ENVIRONMENT" \
-  create_environment -e "$ENVIRONMENT" --config-file "$WORK/environment.json" --yes
+run create_environment -e "$ENVIRONMENT" --config-file "$WORK/environment.json" --yes
 # The variables first: create_service, like the original, builds the task definition's secrets from env.sample and
 # refuses to start when Parameter Store lacks one of its keys.
 run edit_config -e "$ENVIRONMENT" --set PORT=80 --set GREETING=hello --yes
-run_or_stand_in "node '$ROOT/examples/lib/fallback-setup.mjs' service '$APP' '$ENVIRONMENT' '$EXECUTION_ROLE_ARN' '$REGISTRY_HOST'" \
-  create_service -e "$ENVIRONMENT" --config-file cloudlift-service.json --yes
+run create_service -e "$ENVIRONMENT" --config-file cloudlift-service.json --yes
 run deploy_service -e "$ENVIRONMENT" --build-arg GREETING "hello from the demo"
 run get_version -e "$ENVIRONMENT"
 run deploy_service -e "$ENVIRONMENT" # the same commit and config again: nothing to do

@@ -31,20 +31,34 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Every difference, deepest paths first within a parent, in a stable order. */
+/** A whole added or removed object becomes one row per leaf, so a new section reads like the rest of the table. */
+function leaves(path: string, value: unknown): Array<[string, unknown]> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) =>
+      leaves(path === '' ? key : `${path}.${key}`, inner),
+    );
+  }
+  return [[path, value]];
+}
+
+/** Every difference down to the leaves, sorted by path. */
 export function diffDocuments(before: unknown, after: unknown): JsonChange[] {
   const left = (before ?? {}) as Record<string, unknown>;
   const right = (after ?? {}) as Record<string, unknown>;
   return diff(left, right)
-    .map((change): JsonChange => {
+    .flatMap((change): JsonChange[] => {
       const path = change.path.map(String).join('.');
       if (change.type === 'CREATE') {
-        return { kind: 'add', path, after: change.value };
+        return leaves(path, change.value).map(([leaf, value]) => ({ kind: 'add', path: leaf, after: value }));
       }
       if (change.type === 'REMOVE') {
-        return { kind: 'remove', path, before: change.oldValue };
+        return leaves(path, change.oldValue).map(([leaf, value]) => ({
+          kind: 'remove',
+          path: leaf,
+          before: value,
+        }));
       }
-      return { kind: 'change', path, before: change.oldValue, after: change.value };
+      return [{ kind: 'change', path, before: change.oldValue, after: change.value }];
     })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -54,7 +68,11 @@ function render(value: unknown, masked: boolean): string {
     return '';
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return masked ? maskValue(text) : text;
+  if (masked) {
+    return maskValue(text);
+  }
+  // Long values (ARNs, lists) are cut so the table fits a terminal; the saved document keeps them whole.
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Table rows `[type, path, old, new]`, secret-looking values masked unless `reveal`. */
