@@ -7,6 +7,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runInTerminal } from './session-fixture.js';
 import { loadLikeOriginal, originalEnvironmentDocument } from '../support/original-format.js';
 import { awsClientConfig, cliEnv, resetTestbed, seedAccount } from '../support/testbed.js';
 
@@ -143,6 +144,45 @@ describe('environment records', () => {
     const item = await rawEnvironmentItem('staging');
     expect((item?.configuration as { staging: typeof theirs }).staging.cluster.max_instances).toBe(9);
     expect(item?.cloudlift_revision).toBe(2);
+  });
+
+  it('on a terminal, shows what is wrong with an edit and reopens the editor until it is valid', async () => {
+    // The editor breaks the JSON on its first run; on the second (the faulty text is reopened, as in the original)
+    // the "user" replaces it with a valid document where max_instances is 4.
+    const counter = join(work, 'editor-runs');
+    const fixed = file('fixed.json', {
+      ...environmentDocument,
+      cluster: { ...environmentDocument.cluster, max_instances: 4 },
+    });
+    const editor = file(
+      'reopen-editor.sh',
+      [
+        '#!/bin/sh',
+        `n=$(cat ${JSON.stringify(counter)} 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${JSON.stringify(counter)}`,
+        'if [ "$n" = 1 ]; then printf "{ broken" > "$1"; exit 0; fi',
+        `grep -q broken "$1" || exit 9`,
+        `cp ${JSON.stringify(fixed)} "$1"`,
+      ].join('\n'),
+    );
+    chmodSync(editor, 0o755);
+    const before = (await rawEnvironmentItem('staging'))?.cloudlift_revision as number;
+    const result = await runInTerminal(
+      ['edit_environment', '-e', 'staging'],
+      cliEnv({ VISUAL: editor, NO_COLOR: '1' }),
+      [
+        { when: 'Reopen the editor to fix it?', send: 'y\r' },
+        { when: 'Save the configuration of environment staging?', send: 'y\r' },
+      ],
+    );
+    expect(result.stdout).toContain('Invalid JSON in the edited configuration');
+    expect(result.stdout).toContain('cluster.max_instances');
+    expect(result.code).toBe(0);
+    const item = await rawEnvironmentItem('staging');
+    expect(
+      (item?.configuration as { staging: { cluster: { max_instances: number } } }).staging.cluster
+        .max_instances,
+    ).toBe(4);
+    expect(item?.cloudlift_revision).toBe(before + 1);
   });
 
   it('loads a record written by the original unchanged and saves it back in the same layout', async () => {
