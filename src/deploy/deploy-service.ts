@@ -67,6 +67,9 @@ async function prepare(ctx: Context, options: DeployOptions): Promise<Prepared> 
   ctx.ui.info(`name: ${app} | environment: ${environment} | version: ${version.tag}`);
   ctx.ui.step('Checking image in ECR');
   const image = await locateImage(ctx, app, region, version);
+  if (!image.inEcr) {
+    ctx.docker.tool(); // an image will be built: say now if Docker/Podman is missing, before anything is written
+  }
   const ecs = await ecsApi(ctx, region);
   const cluster = clusterName(environment);
   const release = {
