@@ -3,8 +3,8 @@
 import { AwsClients } from '../aws/clients.js';
 import type { AwsSettings, ClientConfig } from '../aws/clients.js';
 import { listMfaDevices } from '../aws/iam.js';
-import { callerIdentity, currentCredentials, mfaSessionToken } from '../aws/sts-session.js';
-import type { Credentials } from '../aws/sts-session.js';
+import { callerIdentity, currentCredentials, mfaSessionToken } from '../aws/sts.js';
+import type { Credentials } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import { CloudliftError, UsageError } from '../errors.js';
 
@@ -73,7 +73,9 @@ export async function prepareCredentials(
   if (options.policy === 'when-given' && options.mfaCode === undefined) {
     return { context };
   }
-  const identity = await callerIdentity(context);
+  const identity = await callerIdentity(context, {
+    doing: 'find out who you are signed in as (STS GetCallerIdentity)',
+  });
   const kind = identityKind(identity.arn);
   if (kind.type === 'assumed-role') {
     if (options.mfaCode !== undefined) {

@@ -148,7 +148,7 @@ export async function lookUpServiceFacts(
     );
   }
   const [identity, state, executionRoleArn] = await Promise.all([
-    callerIdentity(ctx, region),
+    callerIdentity(ctx, { region }),
     currentState(ctx, app, environment, region),
     roleApi(ctx).then((api) => api.arnOf(taskExecutionRoleName)),
   ]);

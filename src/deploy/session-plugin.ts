@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Context, Env } from '../context.js';
 import { findOnPath } from '../docker/docker.js';
 import { CloudliftError, ExitCode } from '../errors.js';
-import type { Credentials } from '../aws/sts-session.js';
+import type { Credentials } from '../aws/sts.js';
 
 /** The executable AWS ships for Session Manager and ECS Exec sessions. */
 export const pluginName = 'session-manager-plugin';
