@@ -3,7 +3,7 @@
 import { callerIdentity } from '../aws/sts.js';
 import { ecsApi } from '../aws/ecs.js';
 import { loadBalancerApi } from '../aws/elbv2.js';
-import { roleApi } from '../aws/iam-roles.js';
+import { roleApi } from '../aws/iam.js';
 import type { Context } from '../context.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
 import { effectiveAlbMode } from '../core/config/service-checks.js';

@@ -3,7 +3,7 @@
 // hard-coded ap-south-1).
 import type { Context } from '../context.js';
 import { ecsApi } from '../aws/ecs.js';
-import { roleApi } from '../aws/iam-roles.js';
+import { roleApi } from '../aws/iam.js';
 import {
   configTagKey,
   diffRegistrations,
