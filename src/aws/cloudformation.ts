@@ -1,5 +1,7 @@
-// CloudFormation adapter: stacks, change sets (all pages) and stack events (all new pages), in domain terms. It makes
-// no decisions: the use cases in src/deploy/stacks.ts decide what a status means and what to say.
+// CloudFormation adapter: stacks, change sets (all pages), stack events (all new pages) and stack resources (all
+// pages), in domain terms. It makes no decisions: the use cases in src/deploy/stacks.ts decide what a status means and
+// what to say. SDK shape conversions live in cloudformation-shapes.ts; drift detection, which never fails a command,
+// in drift.ts.
 import type * as Cfn from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
 import { CloudliftError, messageOf } from '../errors.js';
@@ -48,6 +50,13 @@ export interface ChangeSetDescription {
   changes: ResourceChange[];
 }
 
+/** One resource of a stack. */
+export interface StackResource {
+  logicalId: string;
+  physicalId: string;
+  type: string;
+}
+
 /** The CloudFormation operations cloudlift needs, bound to one region. */
 export interface StackApi {
   readonly region: string;
@@ -72,6 +81,8 @@ export interface StackApi {
   eventsSince(stackId: string, afterEventId: string | undefined): Promise<StackEvent[]>;
   /** The id of the newest event of a stack (the boundary before an update starts). */
   latestEventId(stackId: string): Promise<string | undefined>;
+  /** Every resource of the stack (all pages of ListStackResources). */
+  resources(stackName: string): Promise<StackResource[]>;
 }
 
 /** Safety net for eventsSince: a stack with a very long history whose boundary event is somehow missing. */
@@ -214,6 +225,25 @@ export async function stackApi(context: Pick<Context, 'aws'>, region: string): P
         client.send(new sdk.DescribeStackEventsCommand({ StackName: stackId })),
       );
       return answer.StackEvents?.[0]?.EventId;
+    },
+
+    async resources(stackName) {
+      const resources: StackResource[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await aws(`list the resources of stack ${stackName}`, () =>
+          client.send(new sdk.ListStackResourcesCommand({ StackName: stackName, NextToken: nextToken })),
+        );
+        for (const summary of page.StackResourceSummaries ?? []) {
+          resources.push({
+            logicalId: summary.LogicalResourceId ?? '',
+            physicalId: summary.PhysicalResourceId ?? '',
+            type: summary.ResourceType ?? '',
+          });
+        }
+        nextToken = page.NextToken;
+      } while (nextToken !== undefined);
+      return resources;
     },
   };
   return api;

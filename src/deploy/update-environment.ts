@@ -32,9 +32,10 @@ async function deployedFacts(
   config: EnvironmentConfig,
   looked: PreflightFacts,
 ): Promise<Pick<EnvironmentFacts, 'availabilityZones' | 'desiredInstances'>> {
-  const { stackResources } = await import('../aws/stack-resources.js');
+  const { stackApi } = await import('../aws/cloudformation.js');
   const { desiredCapacities } = await import('../aws/autoscaling.js');
-  const resources = await stackResources(ctx, config.region, environmentStack(environment, config).stackName);
+  const stacks = await stackApi(ctx, config.region);
+  const resources = await stacks.resources(environmentStack(environment, config).stackName);
   const physical = (logicalId: string): string | undefined =>
     resources.find((resource) => resource.logicalId === logicalId)?.physicalId || undefined;
   const groups = {
