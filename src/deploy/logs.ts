@@ -2,8 +2,8 @@
 // all components interleaved by time, each line prefixed with its component and task id; --follow polls until Ctrl-C,
 // which ends the command normally (exit 0): stopping is how a follow is meant to end, nothing is left half-done.
 import type { Context } from '../context.js';
-import { logEventsApi } from '../aws/log-events.js';
-import type { LogEventsApi } from '../aws/log-events.js';
+import { logsApi } from '../aws/logs.js';
+import type { LogsApi } from '../aws/logs.js';
 import {
   formatLogLine,
   interleave,
@@ -64,7 +64,7 @@ async function componentsOf(ctx: Context, options: LogsOptions, region: string):
 }
 
 async function readAll(
-  api: LogEventsApi,
+  api: LogsApi,
   group: string,
   components: readonly string[],
   startTime: number,
@@ -89,7 +89,7 @@ export async function showLogs(ctx: Context, options: LogsOptions): Promise<void
   const region = await environmentRegion(ctx, options.environment);
   const components = await componentsOf(ctx, options, region);
   const group = logGroupName(options.environment);
-  const api = await logEventsApi(ctx, region);
+  const api = await logsApi(ctx, region);
   const seen = new Map<string, number>();
   const first = await readAll(api, group, components, startTime);
   const lines = interleave(first.events, seen);
@@ -121,7 +121,7 @@ export async function showLogs(ctx: Context, options: LogsOptions): Promise<void
 
 async function follow(
   ctx: Context,
-  api: LogEventsApi,
+  api: LogsApi,
   group: string,
   components: readonly string[],
   seen: Map<string, number>,
