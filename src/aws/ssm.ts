@@ -1,5 +1,6 @@
 // SSM Parameter Store adapter: paginated reads (decrypted, with versions and ARNs), SecureString writes with the
-// right tier, deletes in chunks of 10. Secret values never reach an error message or a log line from here.
+// right tier, deletes in chunks of 10, and the hosts' AMI id from a parameter. Secret values never reach an error
+// message or a log line from here. Session Manager (shell access) is src/aws/ssm-session.ts.
 import type { Context } from '../context.js';
 import { CloudliftError, ConflictError } from '../errors.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
@@ -145,4 +146,42 @@ export function scrubValue(message: string, value: string): string {
     result = result.split(value).join('(hidden)');
   }
   return result;
+}
+
+/**
+ * The hosts' AMI id the parameter names (the ECS-optimized recommendation, a JSON value with `image_id`, or a custom
+ * parameter holding the same JSON or a bare AMI id, as the original read it); undefined when it does not exist.
+ */
+export async function amiFromParameter(
+  context: Pick<Context, 'aws'>,
+  region: string,
+  name: string,
+): Promise<string | undefined> {
+  const sdk = await import('@aws-sdk/client-ssm');
+  const client = new sdk.SSMClient(await context.aws.config(region));
+  let value: string;
+  try {
+    const answer = await client.send(new sdk.GetParameterCommand({ Name: name }));
+    value = answer.Parameter?.Value ?? '';
+  } catch (error) {
+    if (isAwsError(error, 'ParameterNotFound', 'ValidationException')) {
+      return undefined;
+    }
+    throw toCloudliftError(error, `read the AMI parameter ${name} in ${region}`);
+  }
+  return imageIdOf(value);
+}
+
+/** `{"image_id": "ami-..."}` or a bare `ami-...` → the id; anything else → undefined. */
+export function imageIdOf(value: string): string | undefined {
+  const text = value.trim();
+  if (/^ami-[0-9a-f]{8,17}$/.test(text)) {
+    return text;
+  }
+  try {
+    const parsed = JSON.parse(text) as { image_id?: unknown };
+    return typeof parsed.image_id === 'string' ? parsed.image_id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 // Pre-flight checks before an environment configuration is saved or a stack is touched: the region is enabled and
 // everything the configuration names exists (Elastic IP, key pair, SNS topic, certificate, AMI, existing VPC and
 // subnets). All checks are read-only and run together; every problem is reported at once, naming its field.
-import { amiFromParameter } from '../aws/ami.js';
+import { amiFromParameter } from '../aws/ssm.js';
 import { certificateStatus } from '../aws/acm.js';
 import { ec2Api } from '../aws/ec2.js';
 import type { Ec2Api } from '../aws/ec2.js';
