@@ -1,6 +1,7 @@
 // ECS container agent updates (`update_environment --update_ecs_agents`): list the cluster's container instances
 // (every page; the original read only the first), ask each to update its agent, and read their update status.
 import type { Context } from '../context.js';
+import { allPages, chunks } from './ecs.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
 /** What UpdateContainerAgent answered for one instance. */
@@ -25,16 +26,12 @@ export async function ecsAgentsApi(context: Pick<Context, 'aws'>, region: string
   const client = new sdk.ECSClient(await context.aws.config(region));
   return {
     async containerInstances(cluster) {
-      const arns: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await aws(`list the container instances of ${cluster}`, () =>
+      const pages = await allPages((nextToken) =>
+        aws(`list the container instances of ${cluster}`, () =>
           client.send(new sdk.ListContainerInstancesCommand({ cluster, nextToken })),
-        );
-        arns.push(...(page.containerInstanceArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
-      return arns;
+        ),
+      );
+      return pages.flatMap((page) => page.containerInstanceArns ?? []);
     },
     async updateAgent(cluster, containerInstance) {
       try {
@@ -52,15 +49,9 @@ export async function ecsAgentsApi(context: Pick<Context, 'aws'>, region: string
     },
     async statuses(cluster, containerInstanceArns) {
       const result: AgentStatus[] = [];
-      // DescribeContainerInstances takes at most 100 instances per call.
-      for (let start = 0; start < containerInstanceArns.length; start += 100) {
+      for (const chunk of chunks(containerInstanceArns)) {
         const page = await aws(`read the agent status of the container instances of ${cluster}`, () =>
-          client.send(
-            new sdk.DescribeContainerInstancesCommand({
-              cluster,
-              containerInstances: containerInstanceArns.slice(start, start + 100),
-            }),
-          ),
+          client.send(new sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: chunk })),
         );
         for (const instance of page.containerInstances ?? []) {
           result.push({ arn: instance.containerInstanceArn ?? '', status: instance.agentUpdateStatus });

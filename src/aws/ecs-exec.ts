@@ -3,6 +3,7 @@
 import type * as Ecs from '@aws-sdk/client-ecs';
 import type { Context } from '../context.js';
 import { CloudliftError, messageOf } from '../errors.js';
+import { allPages, chunks } from './ecs.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
 /** The ECS managed agent that carries ECS Exec sessions. */
@@ -79,17 +80,6 @@ export interface EcsExecApi {
   executeCommand(input: ExecuteCommandInput): Promise<ExecSession>;
 }
 
-/** DescribeTasks and DescribeContainerInstances take at most 100 ids per call. */
-const describeChunk = 100;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < items.length; index += size) {
-    result.push(items.slice(index, index + size));
-  }
-  return result;
-}
-
 function toTask(task: Ecs.Task): TaskFacts {
   const arn = task.taskArn ?? '';
   return {
@@ -140,19 +130,15 @@ export async function ecsExecApi(context: Pick<Context, 'aws'>, region: string):
     },
 
     async serviceTasks(cluster, service) {
-      const arns: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await aws(`list the tasks of ECS service ${service}`, () =>
+      const pages = await allPages((nextToken) =>
+        aws(`list the tasks of ECS service ${service}`, () =>
           client.send(
             new sdk.ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'RUNNING', nextToken }),
           ),
-        );
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
+        ),
+      );
       const tasks: TaskFacts[] = [];
-      for (const chunk of chunks(arns, describeChunk)) {
+      for (const chunk of chunks(pages.flatMap((page) => page.taskArns ?? []))) {
         const answer = await aws(`describe the tasks of ECS service ${service}`, () =>
           client.send(new sdk.DescribeTasksCommand({ cluster, tasks: chunk })),
         );
@@ -163,7 +149,7 @@ export async function ecsExecApi(context: Pick<Context, 'aws'>, region: string):
 
     async instanceIds(cluster, containerInstanceArns) {
       const ids = new Map<string, string>();
-      for (const chunk of chunks([...new Set(containerInstanceArns)], describeChunk)) {
+      for (const chunk of chunks([...new Set(containerInstanceArns)])) {
         const answer = await aws(`describe the container instances of ${cluster}`, () =>
           client.send(new sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: chunk })),
         );

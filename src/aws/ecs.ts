@@ -1,5 +1,6 @@
 // ECS adapter: services with their deployments and events, task definitions (with tags), stopped and running tasks,
-// in the domain shapes of src/core. It decides nothing; src/core/deploy-verdict.ts judges what it reads.
+// in the domain shapes of src/core. It decides nothing; src/core/deploy-verdict.ts judges what it reads. Its paging
+// and chunking helpers also serve the other ECS adapters: ecs-agents.ts (container agents) and ecs-exec.ts (shells).
 import type * as Ecs from '@aws-sdk/client-ecs';
 import type { Context } from '../context.js';
 import { CloudliftError } from '../errors.js';
@@ -114,12 +115,30 @@ export function toStoppedTask(task: Ecs.Task): StoppedTask & { lastStatus: strin
   };
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+/** DescribeTasks and DescribeContainerInstances take at most 100 ids per call. */
+export const describeLimit = 100;
+
+/** `items` in slices of at most `size` (for the ECS adapters' chunked describe calls). */
+export function chunks<T>(items: readonly T[], size: number = describeLimit): T[][] {
   const out: T[][] = [];
   for (let index = 0; index < items.length; index += size) {
     out.push(items.slice(index, index + size));
   }
   return out;
+}
+
+/** Every page of an ECS list call: `read` gets the previous page's `nextToken` (undefined for the first page). */
+export async function allPages<Page extends { nextToken?: string | undefined }>(
+  read: (nextToken: string | undefined) => Promise<Page>,
+): Promise<Page[]> {
+  const pages: Page[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await read(nextToken);
+    pages.push(page);
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return pages;
 }
 
 /** An ECS client for `region`. */
@@ -128,7 +147,7 @@ export async function ecsApi(context: Pick<Context, 'aws'>, region: string): Pro
   const client = new sdk.ECSClient(await context.aws.config(region));
   const describeTasksRaw = async (cluster: string, taskArns: readonly string[]): Promise<Ecs.Task[]> => {
     const tasks: Ecs.Task[] = [];
-    for (const chunk of chunks(taskArns, 100)) {
+    for (const chunk of chunks(taskArns)) {
       const answer = await aws(`describe tasks in ${cluster} (${region})`, () =>
         client.send(new sdk.DescribeTasksCommand({ cluster, tasks: chunk })),
       );
@@ -206,16 +225,12 @@ export async function ecsApi(context: Pick<Context, 'aws'>, region: string): Pro
     },
 
     async listTaskArns(cluster, service, desiredStatus) {
-      const arns: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await aws(`list tasks of ${service} (${region})`, () =>
+      const pages = await allPages((nextToken) =>
+        aws(`list tasks of ${service} (${region})`, () =>
           client.send(new sdk.ListTasksCommand({ cluster, serviceName: service, desiredStatus, nextToken })),
-        );
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
-      return arns;
+        ),
+      );
+      return pages.flatMap((page) => page.taskArns ?? []);
     },
 
     async describeStoppedTasks(cluster, taskArns) {
@@ -232,10 +247,8 @@ export async function ecsApi(context: Pick<Context, 'aws'>, region: string): Pro
     },
 
     async listTaskDefinitions(family) {
-      const arns: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await aws(`list task definitions of ${family} (${region})`, () =>
+      const pages = await allPages((nextToken) =>
+        aws(`list task definitions of ${family} (${region})`, () =>
           client.send(
             new sdk.ListTaskDefinitionsCommand({
               familyPrefix: family,
@@ -244,10 +257,9 @@ export async function ecsApi(context: Pick<Context, 'aws'>, region: string): Pro
               nextToken,
             }),
           ),
-        );
-        arns.push(...(page.taskDefinitionArns ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken !== undefined);
+        ),
+      );
+      const arns = pages.flatMap((page) => page.taskDefinitionArns ?? []);
       // familyPrefix matches other families starting with the same text; keep this family, newest first.
       return arns
         .filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family)
