@@ -1,5 +1,6 @@
 // DynamoDB adapter for the configuration tables the original Cloudlift created: ensure a table, read an item,
 // write an item conditionally. No decisions here: versions and conflicts are handled in src/deploy/config-store.ts.
+// The client and table helpers also serve the release ledger (releases-table.ts).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudliftError } from '../errors.js';
 import type { ClientConfig } from './clients.js';
@@ -21,6 +22,69 @@ export interface ConfigItem {
 /** What the stored item must look like for a write to go through. */
 export type WriteCondition = { kind: 'absent' } | { kind: 'legacy' } | { kind: 'revision'; value: number };
 
+/** A document client for `config.region` (undefined attribute values are left out of items). */
+export async function openDocumentClient(config: ClientConfig): Promise<DynamoDBDocumentClient> {
+  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** True when the table exists. */
+export async function tableExists(documents: DynamoDBDocumentClient, table: string): Promise<boolean> {
+  const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
+  try {
+    await documents.send(new DescribeTableCommand({ TableName: table }));
+    return true;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) {
+      return false;
+    }
+    throw toCloudliftError(error, `look up DynamoDB table ${table}`);
+  }
+}
+
+/** One key attribute of a table: the first is the HASH key, the others RANGE keys. */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+/** Creates a pay-per-request table and waits until it is ACTIVE — by asking, not by sleeping. */
+export async function createTable(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly KeyAttribute[],
+): Promise<void> {
+  const { CreateTableCommand, waitUntilTableExists } = await import('@aws-sdk/client-dynamodb');
+  await aws(`create DynamoDB table ${table}`, async () => {
+    try {
+      await documents.send(
+        new CreateTableCommand({
+          TableName: table,
+          KeySchema: keys.map((key, index) => ({
+            AttributeName: key.name,
+            KeyType: index === 0 ? 'HASH' : 'RANGE',
+          })),
+          AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if (!isAwsError(error, 'ResourceInUseException')) {
+        throw error; // someone else creating it at the same moment is fine: we wait below
+      }
+    }
+    await waitUntilTableExists(
+      { client: documents, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
+      { TableName: table },
+    );
+  });
+}
+
 /** The configuration tables of one region. */
 export class ConfigTables {
   private constructor(
@@ -30,60 +94,21 @@ export class ConfigTables {
 
   /** Opens the tables' client in `config.region`. */
   static async open(config: ClientConfig): Promise<ConfigTables> {
-    const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
-    ]);
-    const client = new DynamoDBClient(config);
-    const documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    return new ConfigTables(documents, config.region);
+    return new ConfigTables(await openDocumentClient(config), config.region);
   }
 
   /** True when the table exists (reads never create tables). */
   async tableExists(table: string): Promise<boolean> {
-    const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await this.documents.send(new DescribeTableCommand({ TableName: table }));
-      return true;
-    } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) {
-        return false;
-      }
-      throw toCloudliftError(error, `look up DynamoDB table ${table}`);
-    }
+    return tableExists(this.documents, table);
   }
 
-  /**
-   * Creates the table the way the original did (first key HASH, the rest RANGE, all strings, pay per request) and
-   * waits until it is ACTIVE — by asking, not by sleeping.
-   */
+  /** Creates the table the way the original did: first key HASH, the rest RANGE, all strings, pay per request. */
   async createTable(table: string, keys: readonly string[]): Promise<void> {
-    const { CreateTableCommand, waitUntilTableExists } = await import('@aws-sdk/client-dynamodb');
-    await aws(`create DynamoDB table ${table}`, async () => {
-      try {
-        await this.documents.send(
-          new CreateTableCommand({
-            TableName: table,
-            KeySchema: keys.map((name, index) => ({
-              AttributeName: name,
-              KeyType: index === 0 ? 'HASH' : 'RANGE',
-            })),
-            AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        );
-      } catch (error) {
-        if (!isAwsError(error, 'ResourceInUseException')) {
-          throw error; // someone else creating it at the same moment is fine: we wait below
-        }
-      }
-      await waitUntilTableExists(
-        { client: this.documents, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
-        { TableName: table },
-      );
-    });
+    await createTable(
+      this.documents,
+      table,
+      keys.map((name) => ({ name, type: 'S' })),
+    );
   }
 
   /** Reads one item with a consistent read; undefined when absent (or when the table does not exist). */

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeployLock, Release, ServiceRevision } from '../core/releases.js';
 import { tables } from '../core/naming.js';
 import type { ClientConfig } from './clients.js';
+import { createTable, openDocumentClient, tableExists } from './dynamodb.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
 const partitionKey = 'app_environment';
@@ -151,59 +152,20 @@ export class ReleasesTable {
 
   /** Opens the table's client in `config.region`. */
   static async open(config: ClientConfig): Promise<ReleasesTable> {
-    const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
-    ]);
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    return new ReleasesTable(documents, config.region);
+    return new ReleasesTable(await openDocumentClient(config), config.region);
   }
 
   /** True when the table exists. */
   async exists(): Promise<boolean> {
-    const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await this.documents.send(new DescribeTableCommand({ TableName: this.name }));
-      return true;
-    } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) {
-        return false;
-      }
-      throw toCloudliftError(error, `look up DynamoDB table ${this.name}`);
-    }
+    return tableExists(this.documents, this.name);
   }
 
   /** Creates the table (pay per request, numeric sort key) and waits until it is ACTIVE. */
   async create(): Promise<void> {
-    const { CreateTableCommand, waitUntilTableExists } = await import('@aws-sdk/client-dynamodb');
-    await aws(`create DynamoDB table ${this.name}`, async () => {
-      try {
-        await this.documents.send(
-          new CreateTableCommand({
-            TableName: this.name,
-            KeySchema: [
-              { AttributeName: partitionKey, KeyType: 'HASH' },
-              { AttributeName: sortKey, KeyType: 'RANGE' },
-            ],
-            AttributeDefinitions: [
-              { AttributeName: partitionKey, AttributeType: 'S' },
-              { AttributeName: sortKey, AttributeType: 'N' },
-            ],
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        );
-      } catch (error) {
-        if (!isAwsError(error, 'ResourceInUseException')) {
-          throw error; // another deploy creating it at the same moment is fine: we wait below
-        }
-      }
-      await waitUntilTableExists(
-        { client: this.documents, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
-        { TableName: this.name },
-      );
-    });
+    await createTable(this.documents, this.name, [
+      { name: partitionKey, type: 'S' },
+      { name: sortKey, type: 'N' },
+    ]);
   }
 
   /** Releases of an app in an environment, newest first, at most `limit` (all when undefined). */
