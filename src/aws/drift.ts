@@ -3,9 +3,9 @@
 // as "unknown" with the reason: drift is extra information and never fails the command.
 import type * as CfnSdk from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
-import { isCloudliftError, messageOf } from '../errors.js';
+import { isCloudliftError } from '../errors.js';
 import type { DriftedResource } from '../core/status.js';
-import { awsErrorName } from './errors.js';
+import { awsErrorName, httpStatusOf, shortReason } from './errors.js';
 
 /** What drift detection found, before cloudlift decides which differences matter. */
 export type DriftReading =
@@ -26,15 +26,14 @@ function unknown(error: unknown): DriftReading {
 }
 
 function unknownReason(error: unknown): string {
-  const name = awsErrorName(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (/AccessDenied|UnauthorizedOperation/.test(name)) {
+  const status = httpStatusOf(error);
+  if (/AccessDenied|UnauthorizedOperation/.test(awsErrorName(error))) {
     return 'no permission for cloudformation:DetectStackDrift';
   }
   if (status !== undefined && status >= 500) {
     return `the CloudFormation endpoint does not support drift detection (HTTP ${status})`;
   }
-  return `${name === '' ? '' : `${name}: `}${messageOf(error).split('\n')[0] ?? ''}`;
+  return shortReason(error);
 }
 
 /** Detects drift of `stackName` in `region`, waiting at most `wait.timeoutMs`. */

@@ -17,6 +17,20 @@ export function awsErrorName(error: unknown): string {
   return '';
 }
 
+/** The HTTP status AWS answered with, when the error carries one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null
+    ? (error as SdkErrorShape).$metadata?.httpStatusCode
+    : undefined;
+}
+
+/** `Name: first line of the message` (only the line when there is no name): a failure as a short reason. */
+export function shortReason(error: unknown): string {
+  const name = awsErrorName(error);
+  const line = messageOf(error).split('\n')[0] ?? '';
+  return name === '' ? line : `${name}: ${line}`;
+}
+
 /** True when the error is the given AWS exception type. */
 export function isAwsError(error: unknown, ...names: string[]): boolean {
   return names.includes(awsErrorName(error));
@@ -78,7 +92,7 @@ export function toCloudliftError(error: unknown, doing: string): CloudliftError 
       hint: 'Check your network connection, proxy settings, and AWS_ENDPOINT_URL if you set it.',
     });
   }
-  const status = (error as SdkErrorShape).$metadata?.httpStatusCode;
+  const status = httpStatusOf(error);
   return new CloudliftError('AwsError', `${doing}: ${name === '' ? '' : `${name}: `}${message}`, {
     cause: error,
     hint:

@@ -1,8 +1,7 @@
 // IAM adapter: a user's MFA devices and a dry-run of what a role may do (SimulatePrincipalPolicy) for shell access;
 // a role's ARN, or a new ECS task role, for stand-alone task definitions. IAM is global: the default region signs.
 import type { Context } from '../context.js';
-import { messageOf } from '../errors.js';
-import { awsErrorName, isAwsError, toCloudliftError } from './errors.js';
+import { httpStatusOf, isAwsError, shortReason, toCloudliftError } from './errors.js';
 
 /** The result of looking up a user's MFA devices. */
 export type MfaDeviceLookup =
@@ -90,17 +89,12 @@ function softFailure(error: unknown, doing: string): string {
   if (credentialFailures.has(mapped.code)) {
     throw mapped;
   }
-  const name = awsErrorName(error);
-  const message = messageOf(error).split('\n')[0] ?? '';
   // An emulator or proxy answering with an HTML page gives a parser error; say what happened, not the parser's words.
-  const status =
-    typeof error === 'object' && error !== null
-      ? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-      : undefined;
+  const status = httpStatusOf(error);
   if (status !== undefined && status >= 500) {
     return `IAM answered with HTTP ${status}`;
   }
-  return name === '' ? message : `${name}: ${message}`;
+  return shortReason(error);
 }
 
 /** The trust policy of a role ECS tasks assume. */

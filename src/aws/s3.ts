@@ -3,7 +3,7 @@
 import type { BucketLocationConstraint } from '@aws-sdk/client-s3';
 import type { Context } from '../context.js';
 import { CloudliftError } from '../errors.js';
-import { aws, awsErrorName, isAwsError, toCloudliftError } from './errors.js';
+import { aws, awsErrorName, httpStatusOf, isAwsError, toCloudliftError } from './errors.js';
 
 /** The S3 operations template uploads need. */
 export interface TemplateStore {
@@ -32,10 +32,6 @@ function otherOwnerError(bucket: string, cause: unknown): CloudliftError {
   );
 }
 
-function statusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 /** An S3 client for templates, created in `region`. */
 export async function templateStore(
   context: Pick<Context, 'aws' | 'env'>,
@@ -58,10 +54,10 @@ export async function templateStore(
         return { created: false, region: head.BucketRegion ?? region };
       } catch (error) {
         // HEAD answers carry no error body: only the HTTP status says what happened.
-        if (statusOf(error) === 403) {
+        if (httpStatusOf(error) === 403) {
           throw otherOwnerError(bucket, error);
         }
-        if (statusOf(error) !== 404 && !isAwsError(error, 'NotFound', 'NoSuchBucket')) {
+        if (httpStatusOf(error) !== 404 && !isAwsError(error, 'NotFound', 'NoSuchBucket')) {
           throw toCloudliftError(error, `check S3 bucket ${bucket}`);
         }
       }
