@@ -1,7 +1,5 @@
 // edit_config: an app's environment variables in Parameter Store (/<env>/<app>/<KEY>, SecureString). Every way in
 // (editor, --set/--unset, --from-file) ends in the same masked preview, confirmation, conflict check and apply.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { parameterStore } from '../aws/ssm.js';
 import type { ParameterStore, StoredParameter } from '../aws/ssm.js';
@@ -13,6 +11,7 @@ import { parameterPrefix } from '../core/naming.js';
 import { AbortedError, UsageError, ValidationError } from '../errors.js';
 import { applyChanges, editInEditor, findConflicts, previewChanges } from './edit-config-steps.js';
 import { readEnvSample } from './env-sample.js';
+import { readInputText } from './input-file.js';
 
 /** Where the new configuration comes from. */
 export type EditSource =
@@ -161,14 +160,7 @@ async function checkedSource(ctx: Context, source: EditSource, prefix: string): 
 
 async function readSourceFile(ctx: Context, path: string): Promise<string> {
   try {
-    if (path === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) {
-        chunks.push(chunk as Buffer);
-      }
-      return Buffer.concat(chunks).toString('utf8');
-    }
-    return await readFile(resolve(ctx.cwd, path), 'utf8');
+    return await readInputText(ctx.cwd, path);
   } catch (error) {
     throw new UsageError(`Cannot read ${path}: ${(error as Error).message}`, {
       hint: 'Pass an existing KEY=VALUE file to --from-file (or - for stdin).',

@@ -1,12 +1,11 @@
 // The edit flow for JSON configuration documents (environment and service configs): open the editor (or read
 // --config-file), validate, reopen on error when a person is there, show what changes, confirm.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { canonicalJson, diffDocuments, jsonChangeRows } from '../core/config/json-diff.js';
-import { AbortedError, CloudliftError, ValidationError, isCloudliftError } from '../errors.js';
+import { AbortedError, ValidationError, isCloudliftError } from '../errors.js';
 import type { Context } from '../context.js';
 import { editText } from '../ui/editor.js';
 import { renderTable } from '../ui/tables.js';
+import { parseJson, readConfigFile } from './input-file.js';
 
 /** What to edit and how to check it. */
 export interface EditDocumentOptions<Parsed> {
@@ -39,7 +38,7 @@ export async function editDocument<Parsed>(
 ): Promise<EditedDocument<Parsed> | undefined> {
   const candidate =
     options.configFile !== undefined
-      ? await readConfigFile(ctx, options.configFile, options)
+      ? await readEditedFile(ctx, options.configFile, options)
       : await editInEditor(ctx, options);
   if (candidate === undefined) {
     return undefined;
@@ -64,25 +63,12 @@ export async function editDocument<Parsed>(
   return candidate;
 }
 
-async function readConfigFile<Parsed>(
+async function readEditedFile<Parsed>(
   ctx: Context,
   file: string,
   options: EditDocumentOptions<Parsed>,
 ): Promise<EditedDocument<Parsed>> {
-  const text =
-    file === '-'
-      ? await readStdin()
-      : await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => {
-          throw new CloudliftError(
-            'ConfigFileUnreadable',
-            `Cannot read --config-file ${file}: ${(error as Error).message}`,
-            {
-              hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
-              exitCode: 2,
-            },
-          );
-        });
-  const document = (options.unwrap ?? identity)(parseJson(text, file === '-' ? 'stdin' : file));
+  const document = (options.unwrap ?? identity)(await readConfigFile(ctx, file));
   return { document, parsed: options.parse(document) };
 }
 
@@ -127,47 +113,3 @@ async function editInEditor<Parsed>(
 }
 
 const identity = (document: Record<string, unknown>): Record<string, unknown> => document;
-
-/** Parses JSON, reporting the line and column of a syntax error with the offending line. */
-export function parseJson(text: string, source: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const details: string[] = [];
-    let where = '';
-    if (position?.[1] !== undefined) {
-      const offset = Number(position[1]);
-      const before = text.slice(0, offset).split('\n');
-      const line = before.length;
-      const column = (before[before.length - 1] ?? '').length + 1;
-      where = ` at line ${line}, column ${column}`;
-      details.push(`${line}: ${text.split('\n')[line - 1] ?? ''}`);
-    }
-    throw new ValidationError(
-      `Invalid JSON in ${source}${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-      {
-        code: 'InvalidJson',
-        details,
-        hint: 'Fix the JSON syntax (quotes, commas, brackets) and try again.',
-      },
-    );
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`Invalid configuration in ${source}: expected a JSON object`, {
-      code: 'InvalidJson',
-      hint: 'The configuration is a JSON object, e.g. {"services": {...}}.',
-    });
-  }
-  return value as Record<string, unknown>;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,14 +1,12 @@
 // render_environment: the environment stack's template for a configuration, built without any AWS call (with
 // --config-file) so it can be reviewed and diffed in CI. Facts the original looked up come from flags or defaults.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
 import type { Template } from '../core/templates/cdk.js';
 import type { EnvironmentFacts } from '../core/templates/environment.js';
-import { CloudliftError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
-import { parseJson } from './edit-document.js';
+import { readConfigFile } from './input-file.js';
 
 /** What render_environment was asked for. */
 export interface RenderEnvironmentRequest {
@@ -25,30 +23,6 @@ export interface RenderEnvironmentRequest {
 
 /** The AMI id rendered when none is given: obviously not a real image. */
 export const placeholderAmiId = 'ami-00000000000000000';
-
-async function readConfigFile(ctx: Context, file: string): Promise<Record<string, unknown>> {
-  const read = async (): Promise<string> => {
-    if (file !== '-') {
-      return readFile(resolve(ctx.cwd, file), 'utf8');
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) {
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  };
-  const text = await read().catch((error: unknown) => {
-    throw new CloudliftError(
-      'ConfigFileUnreadable',
-      `Cannot read --config-file ${file}: ${(error as Error).message}`,
-      {
-        hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
-        exitCode: 2,
-      },
-    );
-  });
-  return parseJson(text, file === '-' ? 'stdin' : file);
-}
 
 async function storedDocument(ctx: Context, environment: string): Promise<unknown> {
   const { environmentNotFound, openConfigStore } = await import('./config-store.js');

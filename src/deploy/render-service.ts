@@ -1,7 +1,5 @@
 // render_service: prints the service stack's template for a configuration (a file, or the stored one) without
 // changing anything. With --offline it never calls AWS: environment facts are placeholders.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { parseServiceConfig } from '../core/config/service.js';
 import type { ServiceConfig } from '../core/config/service.js';
@@ -12,7 +10,7 @@ import {
 } from '../core/config/service-defaults.js';
 import type { Template } from '../core/templates/cdk.js';
 import { CloudliftError, UsageError } from '../errors.js';
-import { parseJson } from './edit-document.js';
+import { readConfigFile } from './input-file.js';
 import type { ServiceEnvironment } from './service-facts.js';
 import { inlineTemplateLimit, serializeTemplate } from './template-transport.js';
 
@@ -25,30 +23,6 @@ export interface RenderServiceRequest {
   offline: boolean;
   /** The fluent-bit image for awsfirelens services when the environment names none. */
   fluentbitImage?: string;
-}
-
-async function readDocument(ctx: Context, file: string): Promise<Record<string, unknown>> {
-  const read = async (): Promise<string> => {
-    if (file !== '-') {
-      return readFile(resolve(ctx.cwd, file), 'utf8');
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) {
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  };
-  const text = await read().catch((error: unknown) => {
-    throw new CloudliftError(
-      'ConfigFileUnreadable',
-      `Cannot read --config-file ${file}: ${(error as Error).message}`,
-      {
-        hint: 'Check the path (relative to the current folder), or pass - to read the configuration from stdin.',
-        exitCode: 2,
-      },
-    );
-  });
-  return parseJson(text, file === '-' ? 'stdin' : file);
 }
 
 /**
@@ -103,7 +77,7 @@ async function onlineInputs(
   const store = await openConfigStore(ctx);
   const environment = await loadServiceEnvironment(store, request.environment);
   if (request.configFile !== undefined) {
-    return { environment, document: await readDocument(ctx, request.configFile) };
+    return { environment, document: await readConfigFile(ctx, request.configFile) };
   }
   const stored = await store.loadService(request.app, request.environment);
   if (stored === undefined) {
@@ -128,7 +102,7 @@ export async function renderService(ctx: Context, request: RenderServiceRequest)
   const { environment, document } = request.offline
     ? {
         environment: offlineEnvironment(ctx, request.environment),
-        document: await readDocument(ctx, request.configFile ?? '-'),
+        document: await readConfigFile(ctx, request.configFile ?? '-'),
       }
     : await onlineInputs(ctx, request);
   const prepared = prepareServiceDocument(document, {
