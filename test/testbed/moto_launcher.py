@@ -2,20 +2,22 @@
 
 Usage (what `node test/testbed/testbed.mjs start` runs):
     <python with moto 5.2.1> test/testbed/moto_launcher.py [-H HOST] [-p PORT] [-s] [-c CERT -k KEY]
-        [--registry-root DIR --registry-url URL --registry-host HOST [--ecr-sync-port PORT]] [--no-patches]
+        [--ecr-registry HOST] [--no-patches]
 
 The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4),
-shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ecs.py (8, 9, 12) and shim_ecr.py (13), starts
-the ECS scheduler thread (ecs_scheduler.py) and, with --registry-root, the ECR read-through (plus, with
---ecr-sync-port, the registry notification listener), then serves moto as moto_server would, plus these
-test-only routes:
+shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ecs.py (8, 9, 12) and, with --ecr-registry,
+shim_ecr.py (13: per-process ECR login, pushes stored by the registry front), starts the ECS scheduler thread
+(ecs_scheduler.py), then serves moto as moto_server would, plus these test-only routes:
 
     GET    /_testbed/health         {"ok": true, "patches": [...], "ecrSync": {...}}
     GET    /_testbed/ecs-behaviour  current ECS behaviour controls
     POST   /_testbed/ecs-behaviour  replace them (JSON; documented in shim_ecs.BEHAVIOUR_DOC and the README)
     DELETE /_testbed/ecs-behaviour  back to the defaults
+    POST   /_testbed/ecr/access     for registry_proxy.mjs: is this login ours, does the repository exist
+    POST   /_testbed/ecr/image      for registry_proxy.mjs: store a pushed tag in ECR
 
-`POST /moto-api/reset` also resets the behaviour controls and the ECR sync's memory of deleted tags.
+`POST /moto-api/reset` also resets the behaviour controls. `--ecr-registry` also marks the process as a user of the
+machine's registry front (testbed.mjs stops that only when no such moto is left).
 Every request (and every scheduler tick) runs under one lock, so the scheduler never sees half-made state.
 """
 
@@ -29,9 +31,10 @@ import threading
 from typing import Any, Callable, Iterable
 
 MOTO_VERSION = "5.2.1"
+HTTP_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
 LOCK = threading.RLock()
 PATCHES: list[str] = []
-SYNC: Any = None
+ECR: Any = None
 
 
 def _check_python() -> None:
@@ -63,8 +66,12 @@ def _control(environ: dict[str, Any], start_response: Callable[..., Any]) -> lis
     path = environ.get("PATH_INFO", "")
     method = environ.get("REQUEST_METHOD", "GET")
     if path == "/_testbed/health":
-        sync = {"enabled": SYNC is not None, "synced": SYNC.synced if SYNC else 0}
-        return _json_response(start_response, "200 OK", {"ok": True, "patches": PATCHES, "ecrSync": sync})
+        ecr = {"enabled": ECR is not None, "stored": ECR.stored if ECR else 0}
+        return _json_response(start_response, "200 OK", {"ok": True, "patches": PATCHES, "ecrRegistry": ecr})
+    if path.startswith("/_testbed/ecr/") and ECR is not None and method == "POST":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        status, payload = ECR.handle(path, environ["wsgi.input"].read(length) if length else b"")
+        return _json_response(start_response, f"{status} {HTTP_REASONS.get(status, 'Error')}", payload)
     if path != "/_testbed/ecs-behaviour":
         return _json_response(start_response, "404 Not Found", {"error": f"no testbed route {path}"})
     with LOCK:
@@ -113,8 +120,6 @@ def _patch_reset() -> None:
         with LOCK:
             original(self)
             shim_ecs.reset_behaviour()
-            if SYNC is not None:
-                SYNC.reset()
 
     MotoAPIBackend.reset = reset  # type: ignore[method-assign]
 
@@ -128,7 +133,7 @@ def _keep_tasks_running() -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """moto_server's flags plus the ECR sync ones."""
+    """moto_server's flags plus the testbed's."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
@@ -136,17 +141,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("-s", "--ssl", action="store_true")
     parser.add_argument("-c", "--ssl-cert")
     parser.add_argument("-k", "--ssl-key")
-    parser.add_argument("--ecr-sync-port", type=int, help="port of the registry notification listener")
-    parser.add_argument("--registry-url", default="https://127.0.0.1:443", help="where the registry answers")
-    parser.add_argument("--registry-host", default="123456789012.dkr.ecr.us-east-1.amazonaws.com")
-    parser.add_argument("--registry-root", help="the registry's storage root: enables the ECR read-through")
+    parser.add_argument("--ecr-registry", metavar="HOST", help="the registry front answering as this ECR host")
     parser.add_argument("--no-patches", action="store_true", help="plain moto (to see what the patches fix)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Patches moto and serves it until SIGTERM/SIGINT."""
-    global SYNC
+    global ECR
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -164,16 +166,14 @@ def main(argv: list[str] | None = None) -> None:
     from werkzeug.serving import run_simple
 
     if args.no_patches:
-        logging.getLogger("testbed").warning("testbed: --no-patches: plain moto, no scheduler, no ECR sync")
+        logging.getLogger("testbed").warning("testbed: --no-patches: plain moto, no scheduler, no ECR registry")
     else:
         for module in (shim_cfn, shim_ecs_cfn, shim_stack_updates, shim_ecs):
             PATCHES.extend(module.apply())
-    if args.registry_root and not args.no_patches:
-        SYNC = shim_ecr.EcrSync(LOCK, args.registry_url, args.registry_host, args.registry_root)
-        SYNC.patch_backend()
-        if args.ecr_sync_port:
-            SYNC.serve(args.ecr_sync_port)
-        PATCHES.append("13 ecr-registry-sync")
+    if args.ecr_registry and not args.no_patches:
+        ECR = shim_ecr.EcrRegistry(LOCK, args.port, args.ecr_registry)
+        ECR.patch()
+        PATCHES.append("13 ecr-registry")
     _patch_reset()
     _keep_tasks_running()
     if not args.no_patches:

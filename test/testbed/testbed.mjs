@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-// The cloudlift integration testbed: patched moto, a Docker engine and a TLS registry that answers as ECR.
+// The cloudlift integration testbed: patched moto, a Docker engine and the machine's registry front that answers as ECR.
 // Usage: node test/testbed/testbed.mjs start [--no-docker] [--lease PID] | release --lease PID | stop | status [--json]
 //        | env | check
 // Node built-ins only (it runs before `npm ci` has finished in some set-ups). See test/testbed/README.md.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ACCOUNT,
+  DIR,
   HERE,
   LOGS,
   REGION,
@@ -23,77 +22,32 @@ import {
   log,
   pidAlive,
   readState,
-  registryAnswers,
   spawnLogged,
   stopProcess,
   waitFor,
   withLock,
   writeState,
 } from './common.mjs';
-import { ensureDocker, forgetRegistry, planRegistry, startRegistry } from './docker.mjs';
+import { ensureDocker } from './docker.mjs';
+import { findPython } from './python.mjs';
+import { acquireRegistry, registryHealth, releaseRegistry } from './registry.mjs';
 
-const MOTO_VERSION = '5.2.1';
+/** Layout of .testbed/state.json; a live testbed of another version is restarted (or refused while in use). */
+const STATE_VERSION = 2;
 const TASK_TRANSITION = { model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } };
-
-// ---------------------------------------------------------------- python with moto
-
-function pythonCandidates() {
-  const candidates = [process.env.TESTBED_PYTHON];
-  const roots = [process.env.PYENV_ROOT, join(homedir(), '.pyenv'), '/root/.pyenv'];
-  for (const root of roots.filter(Boolean)) {
-    candidates.push(join(root, 'versions', '3.11.7', 'bin', 'python'));
-    try {
-      const versions = readdirSync(join(root, 'versions')).sort().reverse();
-      candidates.push(...versions.map((v) => join(root, 'versions', v, 'bin', 'python')));
-    } catch {
-      // no such pyenv root
-    }
-  }
-  candidates.push('python3', '/usr/bin/python3');
-  return [...new Set(candidates.filter(Boolean))];
-}
-
-const PY_PROBE =
-  'import importlib.util as u, importlib.metadata as m\n' +
-  "missing = [n for n in ('moto', 'cfnlint', 'werkzeug', 'flask') if u.find_spec(n) is None]\n" +
-  "print('missing=' + ','.join(missing) if missing else 'moto=' + m.version('moto'))";
-
-/** Finds a Python that can import moto and cfn-lint (the PATH trap: a clean PATH has only Debian's python3). */
-export function findPython() {
-  const tried = [];
-  for (const candidate of pythonCandidates()) {
-    const result = spawnSync(candidate, ['-c', PY_PROBE], { encoding: 'utf8', timeout: 20_000 });
-    const out = (result.stdout ?? '').trim();
-    if (result.status === 0 && out.startsWith('moto=')) {
-      const version = out.slice('moto='.length);
-      if (version !== MOTO_VERSION) {
-        log(`warning: ${candidate} has moto ${version}; the patches were written for moto ${MOTO_VERSION}`);
-      }
-      return candidate;
-    }
-    tried.push(
-      `  ${candidate}: ${result.error ? 'not found' : out || (result.stderr ?? '').trim().split('\n').pop()}`,
-    );
-  }
-  throw new TestbedError(
-    `no Python with moto and cfn-lint found. Tried:\n${tried.join('\n')}\n` +
-      `Install them into one of these (pip install 'moto[server]==${MOTO_VERSION}' cfn-lint) or point ` +
-      'TESTBED_PYTHON at a python that has them.',
-  );
-}
 
 // ---------------------------------------------------------------- moto
 
-/** Starts one patched moto (log .testbed/logs/<name>.log) and waits until it answers; returns its process. */
-async function launchMoto(state, name, { python, syncPort }) {
+/**
+ * Starts one patched moto (log .testbed/logs/<name>.log) and waits until it answers; returns its process. With the
+ * registry, `--ecr-registry` gives it its own ECR login (pushes made with it land in this moto only) and marks it as
+ * a user of the machine's registry front.
+ */
+async function launchMoto(state, name, { python }) {
   const port = await freePort();
   const args = [join(HERE, 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)];
-  if (state.registry) {
-    args.push('--registry-root', state.registry.root, '--registry-host', REGISTRY_HOST);
-    args.push('--registry-url', 'https://127.0.0.1:443');
-    if (syncPort && !state.registry.shared) {
-      args.push('--ecr-sync-port', String(syncPort));
-    }
+  if (state.usesRegistry) {
+    args.push('--ecr-registry', REGISTRY_HOST);
   }
   const env = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
   const child = spawnLogged(name, python, args, env);
@@ -108,7 +62,7 @@ async function launchMoto(state, name, { python, syncPort }) {
 }
 
 async function startMoto(state, python) {
-  const proc = await launchMoto(state, 'moto', { python, syncPort: state.ports.ecrSync });
+  const proc = await launchMoto(state, 'moto', { python });
   state.processes.push(proc);
   state.ports.moto = Number(new URL(proc.endpoint).port);
   state.endpoint = proc.endpoint;
@@ -155,7 +109,7 @@ function info(state, endpoint) {
     accountId: state.accountId,
     registryHost: state.registryHost,
     dockerAvailable: state.dockerAvailable,
-    dockerHost: state.docker?.ownDaemon ? state.docker.host : null,
+    dockerHost: state.docker?.host ?? null,
     logsDir: state.logs,
   };
 }
@@ -172,14 +126,21 @@ async function dropDeadLeases(state) {
 
 /**
  * Starts the testbed unless it runs. With `--lease PID` (vitest's globalSetup) process PID gets a moto of its own
- * use: the shared one when no other test run holds it, else an extra moto (same Docker engine and registry) so
+ * use: the shared one when no other test run holds it, else an extra moto (same Docker engine and registry front) so
  * concurrent runs in one working tree never reset each other's state. `--json` prints the coordinates.
  */
 async function start(flags) {
   const lease = leaseOf(flags);
   let state = readState();
+  if ((await isLive(state)) && state.version !== STATE_VERSION) {
+    state = await replaceOldTestbed(state);
+  }
   if (await isLive(state)) {
     log(`already running at ${state.endpoint} (started ${state.startedAt} by ${state.startedBy})`);
+    if (state.usesRegistry) {
+      await acquireRegistry(state); // it may have been stopped or have died meanwhile: then it starts again
+      writeState(state);
+    }
   } else {
     if (state) {
       log('cleaning up a testbed that is no longer running');
@@ -205,6 +166,22 @@ async function start(flags) {
   }
 }
 
+/** A live testbed started by an older testbed.mjs (other state layout, other registry): restarted unless in use. */
+async function replaceOldTestbed(state) {
+  const users = (state.leases ?? []).filter((l) => pidAlive(l.pid)).map((l) => l.pid);
+  if (users.length > 0) {
+    throw new TestbedError(
+      `the running testbed was started by an older testbed.mjs and test run(s) ${users.join(', ')} still use it; ` +
+        'start again when they have finished (or `node test/testbed/testbed.mjs stop` first)',
+    );
+  }
+  log('the running testbed was started by an older testbed.mjs: restarting it');
+  const startedBy = state.startedBy === 'vitest' ? 'vitest' : 'cli';
+  const noDocker = !state.dockerAvailable ? ['--no-docker'] : [];
+  await stop();
+  return startShared(noDocker, startedBy);
+}
+
 async function startShared(flags, startedBy) {
   const started = Date.now();
   const root = process.getuid?.() === 0;
@@ -213,17 +190,19 @@ async function startShared(flags, startedBy) {
     log('not root: no Docker engine / ECR registry (they need /etc/hosts, /etc/docker/certs.d and port 443)');
   }
   const state = {
-    version: 1,
+    version: STATE_VERSION,
     startedAt: new Date().toISOString(),
     root: ROOT,
+    dir: DIR,
     region: REGION,
     accountId: ACCOUNT,
     registryHost: REGISTRY_HOST,
     dockerAvailable: false,
     docker: null,
-    processes: [],
-    ports: { ecrSync: withDocker ? await freePort() : null },
+    usesRegistry: withDocker,
     registry: null,
+    processes: [],
+    ports: {},
     logs: LOGS,
     // 'vitest': stopped when its last lease is released; 'cli' (by hand, .ci/run): only `stop` stops it
     startedBy,
@@ -232,15 +211,15 @@ async function startShared(flags, startedBy) {
   writeState(state);
   try {
     state.python = findPython();
-    if (withDocker) {
-      await planRegistry(state); // before moto: it needs to know the registry's storage
-    }
     const moto = startMoto(state, state.python);
-    const docker = withDocker ? ensureDocker(state).then(() => startRegistry(state)) : Promise.resolve();
+    const docker = withDocker ? ensureDocker(state) : Promise.resolve();
     const results = await Promise.allSettled([moto, docker]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       throw failed.reason;
+    }
+    if (withDocker) {
+      await acquireRegistry(state); // after moto: a front with no live user is stopped by the next `stop`
     }
     state.dockerAvailable = withDocker;
     writeState(state);
@@ -259,10 +238,11 @@ async function startShared(flags, startedBy) {
   return state;
 }
 
+/** Stops every process this testbed started, then the machine's registry front if no other testbed uses it. */
 async function stop() {
   const state = readState();
   if (!state) {
-    log('nothing to stop (no .testbed/state.json)');
+    log(`nothing to stop (no ${STATE_FILE})`);
     return;
   }
   for (const lease of state.leases ?? []) {
@@ -273,8 +253,10 @@ async function stop() {
   for (const proc of [...state.processes].reverse()) {
     await stopProcess(proc);
   }
-  forgetRegistry(state);
   rmSync(STATE_FILE, { force: true });
+  if (state.usesRegistry) {
+    await releaseRegistry();
+  }
 }
 
 /** Drops a lease (and its extra moto); stops a vitest-started testbed when no lease is left. */
@@ -301,25 +283,35 @@ async function release(flags) {
 async function status(flags) {
   const state = readState();
   const live = await isLive(state);
+  const health = state?.usesRegistry ? await registryHealth() : undefined;
+  const registry = health
+    ? { pid: health.pid, registryPid: health.registryPid, upstream: health.upstream }
+    : null;
   const report = {
     live,
     endpoint: state?.endpoint ?? null,
     docker: state?.docker ?? null,
     dockerAvailable: Boolean(state?.dockerAvailable),
-    registry: state?.dockerAvailable ? await registryAnswers() : false,
+    registry: state?.dockerAvailable ? registry : null,
+    registryLogs: state?.registry?.logs ?? null,
     processes: (state?.processes ?? []).map((p) => ({ ...p, alive: isOurProcess(p.pid, p.marker) })),
+    leases: (state?.leases ?? []).map((l) => ({ pid: l.pid, endpoint: l.endpoint, alive: pidAlive(l.pid) })),
     logs: LOGS,
   };
   if (flags.includes('--json')) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
+    const front = registry?.upstream ? `answers (front pid ${registry.pid})` : 'DOWN';
     process.stdout.write(
       `${live ? 'running' : 'not running'}${state?.endpoint ? ` at ${state.endpoint}` : ''}\n` +
         report.processes.map((p) => `  ${p.name} pid ${p.pid} ${p.alive ? 'alive' : 'gone'}\n`).join('') +
-        `  docker: ${report.dockerAvailable ? `${state.docker.host ?? 'default socket'}, registry ${report.registry ? 'answers' : 'DOWN'}` : 'not available'}\n`,
+        report.leases
+          .map((l) => `  lease pid ${l.pid} ${l.alive ? 'alive' : 'gone'}: ${l.endpoint}\n`)
+          .join('') +
+        `  docker: ${report.dockerAvailable ? `${state.docker.host ?? 'default socket'}, registry ${front}` : 'not available'}\n`,
     );
   }
-  return live ? 0 : 1;
+  return live ? 0 : 1; // a registry front that is down is started again by the next `start`
 }
 
 /** Shell exports for running cloudlift (or the AWS CLI) against the testbed by hand. */
