@@ -13,13 +13,15 @@ export interface Testbed {
   endpoint: string;
   region: string;
   accountId: string;
-  /** `123456789012.dkr.ecr.us-east-1.amazonaws.com`: a real TLS registry mirrored into moto's ECR. */
+  /** `123456789012.dkr.ecr.us-east-1.amazonaws.com`: a real TLS registry; pushes made with this moto's ECR login
+   * land in this moto's ECR (test/testbed/README.md, "ECR mapping"). */
   registryHost: string;
   /** A Docker engine answers and the registry host is mapped (root machines; always in CI). */
   dockerAvailable: boolean;
   /** DOCKER_CONFIG for this test file (a fresh temp dir, so `docker login` never touches ~/.docker). */
   dockerConfigDir: string;
-  /** DOCKER_HOST of the testbed's own dockerd; undefined when the machine's Docker engine is used. */
+  /** DOCKER_HOST of the testbed's Docker engine (its own dockerd, or the DOCKER_HOST it found); undefined for the
+   * machine's default socket. */
   dockerHost: string | undefined;
 }
 
