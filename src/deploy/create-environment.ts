@@ -6,12 +6,10 @@ import type { EnvironmentConfig } from '../core/config/environment.js';
 import { isEc2Cluster } from '../core/config/environment.js';
 import { environmentProblems } from '../core/config/environment-checks.js';
 import { clusterStackName } from '../core/naming.js';
-import { classifyStackStatus } from '../core/stack-status.js';
 import { cloudliftVersion } from '../version.js';
 import { openConfigStore } from './config-store.js';
 import { environmentInput } from './environment-input.js';
 import { environmentPreflight } from './environment-preflight.js';
-import { stackExistsError } from './stack-messages.js';
 import type { StackSubject } from './stack-messages.js';
 
 /** What create_environment was asked for. */
@@ -64,11 +62,8 @@ export async function createEnvironment(ctx: Context, request: CreateEnvironment
   const { config } = input;
   warnAbout(ctx, environment, config);
   const subject = environmentStack(environment, config);
-  const { describeStack, createStack } = await import('./stacks.js');
-  const existing = await describeStack(ctx, subject);
-  if (existing !== undefined) {
-    throw stackExistsError(subject, existing.status, classifyStackStatus(existing.status).needsCleanup);
-  }
+  const { createStack, refuseExistingStack } = await import('./stacks.js');
+  await refuseExistingStack(ctx, subject);
   ctx.ui.step('Checking that everything the configuration names exists...');
   const facts = await environmentPreflight(ctx, environment, config, 'create');
   if (input.save !== undefined) {

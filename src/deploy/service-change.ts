@@ -13,13 +13,15 @@ import {
 } from '../core/config/service-defaults.js';
 import type { Template } from '../core/templates/cdk.js';
 import type { ServiceFacts } from '../core/templates/service.js';
+import { serviceStackName } from '../core/naming.js';
 import { ValidationError } from '../errors.js';
-import { openConfigStore } from './config-store.js';
+import { newRecordRevision, openConfigStore } from './config-store.js';
 import type { ConfigStore, Stored } from './config-store.js';
 import { editDocument } from './edit-document.js';
 import { prepareServiceDocument } from './render-service.js';
 import { loadServiceEnvironment, lookUpServiceFacts } from './service-facts.js';
 import type { ServiceEnvironment } from './service-facts.js';
+import type { StackSubject } from './stack-messages.js';
 
 /** What create_service / update_service were asked for. */
 export interface ServiceRequest {
@@ -29,6 +31,25 @@ export interface ServiceRequest {
   configFile?: string;
   /** The fluent-bit image for awsfirelens logging when the environment names none. */
   fluentbitImage?: string;
+}
+
+/** The commands named in hints for a service stack. */
+export function serviceCommands(request: Pick<ServiceRequest, 'app' | 'environment'>) {
+  const flags = `-e ${request.environment} --name ${request.app}`;
+  return { create: `cloudlift create_service ${flags}`, update: `cloudlift update_service ${flags}` };
+}
+
+/** The service stack `<app>-<env>` in the environment's region, as the stack engine and its messages name it. */
+export function serviceStack(
+  request: Pick<ServiceRequest, 'app' | 'environment'>,
+  region: string,
+): StackSubject {
+  return {
+    stackName: serviceStackName(request.app, request.environment),
+    region,
+    description: `service ${request.app} in ${request.environment}`,
+    commands: serviceCommands(request),
+  };
 }
 
 /** A validated change, ready to save and apply. */
@@ -74,6 +95,21 @@ async function fluentbitImage(
 function withoutStamp(document: Record<string, unknown>): Record<string, unknown> {
   const { cloudlift_version: _stamp, ...rest } = document;
   return rest;
+}
+
+/** Saves the change's document to service_configurations (conditionally: a concurrent save is a conflict). */
+export async function saveServiceChange(
+  ctx: Context,
+  request: ServiceRequest,
+  change: ServiceChange,
+): Promise<void> {
+  await change.store.saveService(
+    request.app,
+    request.environment,
+    change.document,
+    change.stored?.revision ?? newRecordRevision(),
+  );
+  ctx.ui.success(`Saved the service configuration of ${request.app} in ${request.environment}.`);
 }
 
 /**

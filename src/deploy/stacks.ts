@@ -13,6 +13,8 @@
 //     CancelUpdateStack (rollback) and InterruptedError (130). Non-updatable states → error with the fixing command.
 //   previewStackUpdate(ctx, request): Promise<StackPreview>   change set → printed preview → change set deleted.
 //   describeStack(ctx, ref): Promise<StackDescription | undefined>   undefined when the stack does not exist.
+//   refuseExistingStack(ctx, subject) / requireExistingStack(ctx, subject)   the create/update pre-checks, for callers
+//     that check before they save a configuration.
 //   stackOutputs(ctx, ref): Promise<Record<string, string> | undefined>
 import { stackApi } from '../aws/cloudformation.js';
 import type { ChangeSetDescription, StackApi, StackDescription } from '../aws/cloudformation.js';
@@ -102,13 +104,20 @@ export async function stackOutputs(ctx: Context, ref: StackRef): Promise<Record<
   return (await describeStack(ctx, ref))?.outputs;
 }
 
+/** Refuses (before anything is written) when the stack exists; a failed-create leftover gets the delete command. */
+export async function refuseExistingStack(ctx: Context, subject: StackSubject): Promise<void> {
+  await refuseExisting(await stackApi(ctx, subject.region), subject);
+}
+
+/** Refuses (before anything is written) when the stack does not exist, naming the command that creates it. */
+export async function requireExistingStack(ctx: Context, subject: StackSubject): Promise<void> {
+  await requireStack(await stackApi(ctx, subject.region), subject);
+}
+
 /** Creates a stack and follows it to the end. */
 export async function createStack(ctx: Context, request: StackRequest): Promise<StackResult> {
   const api = await stackApi(ctx, request.region);
-  const existing = await api.describe(request.stackName);
-  if (existing !== undefined) {
-    throw stackExistsError(request, existing.status, classifyStackStatus(existing.status).needsCleanup);
-  }
+  await refuseExisting(api, request);
   const prepared = await prepare(ctx, request);
   let stackId: string;
   try {
@@ -177,10 +186,17 @@ async function prepare(ctx: Context, request: StackRequest): Promise<PreparedTem
   });
 }
 
-async function requireStack(api: StackApi, request: StackRequest): Promise<StackDescription> {
-  const stack = await api.describe(request.stackName);
+async function refuseExisting(api: StackApi, subject: StackSubject): Promise<void> {
+  const existing = await api.describe(subject.stackName);
+  if (existing !== undefined) {
+    throw stackExistsError(subject, existing.status, classifyStackStatus(existing.status).needsCleanup);
+  }
+}
+
+async function requireStack(api: StackApi, subject: StackSubject): Promise<StackDescription> {
+  const stack = await api.describe(subject.stackName);
   if (stack === undefined) {
-    throw stackMissingError(request);
+    throw stackMissingError(subject);
   }
   return stack;
 }
