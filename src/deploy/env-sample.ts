@@ -75,6 +75,26 @@ export async function loadTaskSecrets(ctx: Context, input: TaskSecretsInput): Pr
       hint: `Run the command from the app folder, or create ${file} with one KEY= line per variable the app needs (see \`cloudlift edit_config -e ${input.environment} --name ${input.app} --list\`).`,
     });
   }
+  return (await matchEnvSample(ctx, input, sample)).secrets;
+}
+
+/** env.sample's keys matched with the app's parameters. */
+export interface EnvSampleMatch {
+  /** The Parameter Store version of each env.sample key, in env.sample order. */
+  versions: { key: string; version: number }[];
+  /** `(KEY, parameter ARN)` pairs in env.sample order: the container `secrets`. */
+  secrets: SecretReference[];
+}
+
+/**
+ * Reads the app's parameters once (without decrypting values) and checks them against the env.sample text in both
+ * directions, failing with the exact keys when they differ.
+ */
+export async function matchEnvSample(
+  ctx: Context,
+  input: { environment: string; app: string; region: string },
+  sample: string,
+): Promise<EnvSampleMatch> {
   const store = await parameterStore(ctx, input.region);
   const parameters = await store.list(parameterPrefix(input.environment, input.app), { decrypt: false });
   const report = checkEnvSample(
@@ -82,8 +102,12 @@ export async function loadTaskSecrets(ctx: Context, input: TaskSecretsInput): Pr
     parameters.map((parameter) => parameter.key),
   );
   assertEnvSampleMatches(report, input.environment, input.app);
-  return secretReferences(
-    report.sampleKeys,
-    new Map(parameters.map((parameter) => [parameter.key, parameter.arn])),
-  );
+  const byKey = new Map(parameters.map((parameter) => [parameter.key, parameter]));
+  return {
+    versions: report.sampleKeys.map((key) => ({ key, version: byKey.get(key)?.version ?? 0 })),
+    secrets: secretReferences(
+      report.sampleKeys,
+      new Map(parameters.map((parameter) => [parameter.key, parameter.arn])),
+    ),
+  };
 }

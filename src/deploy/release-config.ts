@@ -2,13 +2,10 @@
 // before anything is written), giving the container secrets and a fingerprint of the parameter versions.
 import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
-import { parameterStore } from '../aws/ssm.js';
-import { checkEnvSample, secretReferences } from '../core/env-sample.js';
 import type { SecretReference } from '../core/env-sample.js';
-import { parameterPrefix } from '../core/naming.js';
 import { configVersionsText } from '../core/task-definition.js';
 import { ValidationError } from '../errors.js';
-import { assertEnvSampleMatches, envSampleFileName, readEnvSample } from './env-sample.js';
+import { envSampleFileName, matchEnvSample, readEnvSample } from './env-sample.js';
 
 /** Secrets and the version fingerprint of one app's configuration in one environment. */
 export interface ReleaseConfig {
@@ -19,7 +16,7 @@ export interface ReleaseConfig {
 
 /**
  * Reads env.sample and the app's parameters once (without decrypting values) and fails with the exact keys when
- * they differ. Like `loadTaskSecrets` in env-sample.ts, plus the parameter versions deploy needs for the fingerprint.
+ * they differ; the secrets come with a fingerprint of the parameter versions.
  */
 export async function loadReleaseConfig(
   ctx: Context,
@@ -32,20 +29,9 @@ export async function loadReleaseConfig(
       hint: `Run the command from the app folder, or create ${envSampleFileName} with one KEY= line per variable the app needs (empty if it needs none).`,
     });
   }
-  const store = await parameterStore(ctx, input.region);
-  const parameters = await store.list(parameterPrefix(input.environment, input.app), { decrypt: false });
-  const report = checkEnvSample(
-    sample,
-    parameters.map((parameter) => parameter.key),
-  );
-  assertEnvSampleMatches(report, input.environment, input.app);
-  const byKey = new Map(parameters.map((parameter) => [parameter.key, parameter]));
-  const versions = report.sampleKeys.map((key) => ({ key, version: byKey.get(key)?.version ?? 0 }));
+  const { secrets, versions } = await matchEnvSample(ctx, input, sample);
   return {
-    secrets: secretReferences(
-      report.sampleKeys,
-      new Map(parameters.map((parameter) => [parameter.key, parameter.arn])),
-    ),
+    secrets,
     fingerprint: createHash('sha256').update(configVersionsText(versions)).digest('hex').slice(0, 32),
   };
 }
