@@ -1,5 +1,6 @@
 // The release ledger's rules: what a release is, how outcomes read, which release a rollback restores, the command
 // that undoes a rollback, and the rows `releases` prints. Pure: times come in as arguments.
+import { formatElapsed } from './duration.js';
 
 /** How a release ended; `in-progress` until the deploy that owns it finishes. */
 export type ReleaseOutcome =
@@ -246,18 +247,8 @@ export interface DeployLock {
 
 /** "3m 20s", "2h 05m": how long ago `since` was. */
 export function ago(since: string, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
-  if (!Number.isFinite(seconds)) {
-    return 'an unknown time';
-  }
-  if (seconds < 60) {
-    return `${seconds}s`;
-  }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  }
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  const milliseconds = now.getTime() - Date.parse(since);
+  return Number.isFinite(milliseconds) ? formatElapsed(milliseconds) : 'an unknown time';
 }
 
 /** True when the lock's expiry time has passed at `now`. */

@@ -33,7 +33,7 @@ import {
 import type { StackOperation } from '../core/stack-status.js';
 import type { Template } from '../core/templates/cdk.js';
 import { formatChangePreview } from '../ui/format/change-preview.js';
-import { formatElapsed } from '../ui/format/duration.js';
+import { formatElapsed } from '../core/duration.js';
 import { StackProgress } from '../ui/progress.js';
 import {
   awsCli,

@@ -5,7 +5,7 @@ import { cleanEventMessage } from '../core/deploy-verdict.js';
 import { failureHint } from '../core/stopped-task.js';
 import type { TaskFailure } from '../core/stopped-task.js';
 import type { Colors, Ui } from './output.js';
-import { formatElapsed } from './format/duration.js';
+import { formatElapsed } from '../core/duration.js';
 import { renderTable } from './tables.js';
 
 /** The colours services cycle through (red and green are kept for verdicts). */

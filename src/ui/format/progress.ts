@@ -2,7 +2,7 @@
 // the plain one-line-per-event log used without a terminal. Generic: stack resources and ECS rollouts both use it.
 import type { StatusTone } from '../../core/stack-status.js';
 import type { Colors } from '../output.js';
-import { formatElapsed } from './duration.js';
+import { formatElapsed } from '../../core/duration.js';
 
 /** One row of a progress board. */
 export interface ProgressRow {

@@ -1,7 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { formatElapsed } from '../../../src/ui/format/duration.js';
 import {
   fitSegments,
   formatPlainLine,
@@ -32,16 +31,6 @@ function row(
     ...(end === undefined ? {} : { finishedAt: at(end) }),
   };
 }
-
-describe('formatElapsed', () => {
-  it('prints seconds, minutes and hours compactly and clamps clock skew', () => {
-    expect(formatElapsed(0)).toBe('0s');
-    expect(formatElapsed(59_999)).toBe('59s');
-    expect(formatElapsed(65_000)).toBe('1m 05s');
-    expect(formatElapsed(3_725_000)).toBe('1h 02m');
-    expect(formatElapsed(-4_000)).toBe('0s');
-  });
-});
 
 describe('fitSegments', () => {
   it('cuts the plain text to the width with an ellipsis, before colouring', () => {

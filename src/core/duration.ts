@@ -1,4 +1,4 @@
-// Short human durations for progress rows: "7s", "1m 05s", "1h 02m".
+// Short human durations for progress rows and messages: "7s", "1m 05s", "1h 02m".
 
 /** Formats milliseconds as a short elapsed time; negative values (clock skew) count as zero. */
 export function formatElapsed(milliseconds: number): string {
