@@ -3,7 +3,15 @@
 // login, at once; stopping one instance keeps the front for the other; stale state (dead and zombie PIDs in the state
 // file, the lock and the registry record) never breaks `start`, also where nothing serves port 443 yet.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,6 +190,7 @@ describe.runIf(dockerTestsRequired())('testbed: concurrent and repeated use', ()
         testbedCommand(['stop'], { TESTBED_DIR: dir });
       }
     }
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('lands each push in the moto whose login pushed it, visible at once', async () => {
