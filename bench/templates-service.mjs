@@ -3,60 +3,27 @@
 // warm builds) and runs `cloudlift render_service --offline` end to end. Run after `npm run build`:
 // `node bench/templates-service.mjs [rounds]`; `bench/templates.mjs` runs it after the environment templates.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTemplates, goldenInputs, median, root, time } from './template-tools.mjs';
 
 /** Prints the service template table; `rounds` warm builds per case. */
 export async function runServiceBench(rounds) {
-  const root = fileURLToPath(new URL('..', import.meta.url));
   const cases = ['public-dedicated-web', 'several-services', 'autoscaling'];
   const scratch = mkdtempSync(join(tmpdir(), 'bench-service-'));
-  // Inside the repository, so the bundle resolves aws-cdk-lib from node_modules like the CLI does.
-  const bundleDir = join(root, 'node_modules/.cache/cloudlift-bench');
 
-  const median = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
-  const time = (run) => {
-    const start = process.hrtime.bigint();
-    const value = run();
-    return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-  };
-
-  // The template code is TypeScript: bundle just it (aws-cdk-lib stays external, loaded through require as the CLI does).
-  await build({
-    absWorkingDir: root,
-    stdin: {
-      contents:
-        "export { parseServiceConfig } from './src/core/config/service.ts';\n" +
-        "export { serviceTemplate } from './src/core/templates/service.ts';\n",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile: join(bundleDir, 'service.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
-    banner: {
-      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  const { parseServiceConfig, serviceTemplate } = await import(join(bundleDir, 'service.mjs'));
-
-  const inputs = Object.fromEntries(
-    cases.map((name) => [
-      name,
-      JSON.parse(readFileSync(join(root, 'test/golden/service', name, 'input.json'), 'utf8')),
-    ]),
+  // The template code is TypeScript: bundle just it.
+  const { module: templates, outfile } = await bundleTemplates(
+    'service',
+    "export { parseServiceConfig } from './src/core/config/service.ts';\n" +
+      "export { serviceTemplate } from './src/core/templates/service.ts';\n",
   );
+  const { parseServiceConfig, serviceTemplate } = templates;
+
+  const inputs = goldenInputs('service', cases);
+
   const render = (name) => {
     const { config, facts } = inputs[name];
     return serviceTemplate(parseServiceConfig(config, facts.environmentDefaults), facts);
@@ -112,7 +79,7 @@ export async function runServiceBench(rounds) {
     `| cloudlift render_service --offline (several-services) | ${median(e2e).toFixed(1)} | ${Math.min(...e2e).toFixed(1)} | - | - |`,
   );
   rmSync(scratch, { recursive: true, force: true });
-  rmSync(join(bundleDir, 'service.mjs'), { force: true });
+  rmSync(outfile, { force: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,63 +3,24 @@
 // builds after a warm-up (median and p90), per golden case; and `cloudlift render_environment` end to end.
 // Run after `npm run build`: `node bench/templates.mjs [rounds]` (default 30).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTemplates, goldenInputs, median, percentile, root, time } from './template-tools.mjs';
 
 const rounds = Number(process.argv[2] ?? 30);
 const warmup = 5;
-const root = fileURLToPath(new URL('..', import.meta.url));
 const cases = ['default-ec2', 'ondemand-only', 'fargate-only', 'existing-vpc'];
-// Inside the repository, so the bundle resolves aws-cdk-lib from node_modules like the CLI does.
-const bundleDir = join(root, 'node_modules/.cache/cloudlift-bench');
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const time = (run) => {
-  const start = process.hrtime.bigint();
-  const value = run();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-};
-
-// The template code is TypeScript: bundle just it (aws-cdk-lib stays external, loaded through require as the CLI does).
-await build({
-  absWorkingDir: root,
-  stdin: {
-    contents:
-      "export { parseEnvironmentConfig } from './src/core/config/environment.ts';\n" +
-      "export { environmentTemplate } from './src/core/templates/environment.ts';\n",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  outfile: join(bundleDir, 'environment.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
-  banner: {
-    js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
-const { parseEnvironmentConfig, environmentTemplate } = await import(join(bundleDir, 'environment.mjs'));
-
-const inputs = Object.fromEntries(
-  cases.map((name) => [
-    name,
-    JSON.parse(readFileSync(join(root, 'test/golden/environment', name, 'input.json'), 'utf8')),
-  ]),
+// The template code is TypeScript: bundle just it.
+const { module: templates } = await bundleTemplates(
+  'environment',
+  "export { parseEnvironmentConfig } from './src/core/config/environment.ts';\n" +
+    "export { environmentTemplate } from './src/core/templates/environment.ts';\n",
 );
+const { parseEnvironmentConfig, environmentTemplate } = templates;
+
+const inputs = goldenInputs('environment', cases);
 const render = (name) => {
   const { environment, config, facts } = inputs[name];
   return environmentTemplate(parseEnvironmentConfig(environment, config), { ...facts, environment });
