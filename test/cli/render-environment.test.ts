@@ -6,16 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTemplateYaml } from '../../src/core/templates/yaml.js';
 import { readEnvironmentInput, renderEnvironmentCase } from '../golden/environment-cases.js';
-import { runCli } from '../support/cli.js';
+import { runCli, unreachableAws } from '../support/cli.js';
 
-const offline = {
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_PROFILE: undefined,
-  AWS_CONFIG_FILE: '/nonexistent',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-};
 let folder = '';
 
 /** The golden template without the version stamp, which is the CLI's own version here. */
@@ -48,7 +40,7 @@ describe('render_environment', () => {
     const result = await runCli(
       ['render_environment', '-e', environment, '--config-file', `${name}.json`, '--az', facts.availabilityZones.join(','),
         '--ami-id', facts.amiId],
-      { cwd: folder, env: offline },
+      { cwd: folder, env: unreachableAws },
     ); // prettier-ignore
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -61,7 +53,7 @@ describe('render_environment', () => {
   it('prints JSON with --json, reads the stored layout from stdin, and says the AMI is a placeholder', async () => {
     const result = await runCli(['render_environment', '-e', 'staging', '--config-file', '-', '--json'], {
       cwd: folder,
-      env: offline,
+      env: unreachableAws,
       input: JSON.stringify({ staging: readEnvironmentInput('default-ec2').config }),
     });
     expect(result.code).toBe(0);
@@ -74,7 +66,7 @@ describe('render_environment', () => {
   it('keeps desired counts per fleet from flags', async () => {
     const result = await runCli(
       ['render_environment', '-e', 'staging', '--config-file', 'stored.json', '--json', '--desired-on-demand', '3', '--desired-spot', '2'],
-      { cwd: folder, env: offline },
+      { cwd: folder, env: unreachableAws },
     ); // prettier-ignore
     expect(result.code).toBe(0);
     const resources = JSON.parse(result.stdout).Resources;
@@ -97,7 +89,7 @@ describe('render_environment', () => {
   ])('fails clearly on %j, printing no template', async (flags, message) => {
     const result = await runCli(['render_environment', '-e', 'staging', ...flags], {
       cwd: folder,
-      env: offline,
+      env: unreachableAws,
     });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -109,7 +101,7 @@ describe('render_environment', () => {
       ['render_environment', '-e', 'qa', '--config-file', 'default-ec2.json', '--az', 'x,y'],
       {
         cwd: folder,
-        env: offline,
+        env: unreachableAws,
       },
     );
     expect(result.code).toBe(2);
@@ -119,7 +111,7 @@ describe('render_environment', () => {
 
 describe('schema', () => {
   it.each(['environment', 'service'])('prints the %s JSON Schema', async (kind) => {
-    const result = await runCli(['schema', kind], { env: offline });
+    const result = await runCli(['schema', kind], { env: unreachableAws });
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout);
     expect(schema.$schema).toMatch(/json-schema\.org/);

@@ -6,16 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTemplateYaml } from '../../src/core/templates/yaml.js';
-import { runCli } from '../support/cli.js';
+import { runCli, unreachableAws } from '../support/cli.js';
 
-const offline = {
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  AWS_ACCESS_KEY_ID: undefined,
-  AWS_SECRET_ACCESS_KEY: undefined,
-  AWS_PROFILE: undefined,
-  AWS_CONFIG_FILE: '/nonexistent',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-};
 let folder = '';
 
 const config = {
@@ -57,7 +49,7 @@ describe('render_service --offline', () => {
         '--region',
         'eu-west-1',
       ],
-      { cwd: folder, env: offline },
+      { cwd: folder, env: unreachableAws },
     );
     expect(result.code, result.stderr).toBe(0);
     const template = parseTemplateYaml(result.stdout) as any;
@@ -100,7 +92,7 @@ describe('render_service --offline', () => {
         '--offline',
         '--json',
       ],
-      { cwd: folder, env: offline },
+      { cwd: folder, env: unreachableAws },
     );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).Outputs.WebURL.Value).toEqual({
@@ -111,7 +103,7 @@ describe('render_service --offline', () => {
   it('refuses --offline without --config-file (exit 2)', async () => {
     const result = await runCli(['render_service', '-e', 'staging', '--name', 'shop', '--offline'], {
       cwd: folder,
-      env: offline,
+      env: unreachableAws,
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--offline needs --config-file');
@@ -121,7 +113,7 @@ describe('render_service --offline', () => {
   it('names the bad field of an invalid configuration (exit 2, nothing on stdout)', async () => {
     const result = await runCli(
       ['render_service', '-e', 'staging', '--name', 'shop', '--config-file', 'invalid.json', '--offline'],
-      { cwd: folder, env: offline },
+      { cwd: folder, env: unreachableAws },
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
@@ -141,12 +133,12 @@ describe('render_service --offline', () => {
       'firelens.json',
       '--offline',
     ];
-    const missing = await runCli(args, { cwd: folder, env: offline });
+    const missing = await runCli(args, { cwd: folder, env: unreachableAws });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--fluentbit-image');
     const given = await runCli([...args, '--fluentbit-image', 'amazon/aws-for-fluent-bit:stable', '--json'], {
       cwd: folder,
-      env: offline,
+      env: unreachableAws,
     });
     expect(given.code, given.stderr).toBe(0);
     const containers = JSON.parse(given.stdout).Resources.WebTaskDefinition.Properties.ContainerDefinitions;

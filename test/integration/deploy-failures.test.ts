@@ -6,10 +6,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
-import { commit, createEnvironment, prepareApp, removeLocalImages } from '../support/deploy-fixture.js';
+import {
+  commit,
+  createEnvironment,
+  ecsServiceOf,
+  prepareApp,
+  removeLocalImages,
+} from '../support/deploy-fixture.js';
 import type { PreparedApp } from '../support/deploy-fixture.js';
 import {
-  awsClientConfig,
   cliEnv,
   dockerTestsRequired,
   resetTestbed,
@@ -39,18 +44,7 @@ async function deployedApp(app: string, services = ['Web']): Promise<PreparedApp
 }
 
 async function runningTaskDefinition(app: string, logical = 'Web'): Promise<string> {
-  const cfn = await import('@aws-sdk/client-cloudformation');
-  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
-    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
-  );
-  const name = stack.Stacks?.[0]?.Outputs?.find(
-    (o) => o.OutputKey === `${logical}EcsServiceName`,
-  )?.OutputValue;
-  const sdk = await import('@aws-sdk/client-ecs');
-  const answer = await new sdk.ECSClient(awsClientConfig()).send(
-    new sdk.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name ?? ''] }),
-  );
-  return answer.services?.[0]?.taskDefinition ?? '';
+  return (await ecsServiceOf(app, environment, logical)).service?.taskDefinition ?? '';
 }
 
 describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
@@ -118,12 +112,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
 
   it('unplaceable: no room for the tasks of one service, the other deploys; exit 6 and both verdicts listed', async () => {
     const { app, dir } = await deployedApp('crowded', ['Web', 'Worker']);
-    const cfn = await import('@aws-sdk/client-cloudformation');
-    const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
-      new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
-    );
-    const worker =
-      stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'WorkerEcsServiceName')?.OutputValue ?? '';
+    const worker = (await ecsServiceOf(app, environment, 'Worker')).name;
     await setEcsBehaviour({ unplaceable: [worker] });
     const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
     expect(result.code, result.stderr).toBe(6);

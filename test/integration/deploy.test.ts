@@ -11,6 +11,7 @@ import type { CliResult } from '../support/cli.js';
 import {
   commit,
   createEnvironment,
+  ecsServiceOf,
   git,
   notDeployedTag,
   prepareApp,
@@ -45,17 +46,8 @@ async function ecsClient() {
 
 /** The ECS service of `<app>-staging`'s output `<logical>EcsServiceName`, and its current task definition. */
 async function serviceState(app: string, logical = 'Web') {
-  const cfn = await import('@aws-sdk/client-cloudformation');
-  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
-    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
-  );
-  const name =
-    stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === `${logical}EcsServiceName`)?.OutputValue ?? '';
+  const { name, service } = await ecsServiceOf(app, environment, logical);
   const { sdk, client } = await ecsClient();
-  const answer = await client.send(
-    new sdk.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name] }),
-  );
-  const service = answer.services?.[0];
   const td = await client.send(
     new sdk.DescribeTaskDefinitionCommand({
       taskDefinition: service?.taskDefinition ?? '',

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeParametersCommand,
   GetParameterCommand,
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
 import { makeTestContext } from '../support/context.js';
+import { saveEnvironmentRecord } from '../support/stored-config.js';
 import { cliEnv, resetTestbed, testbed } from '../support/testbed.js';
 import { loadTaskSecrets } from '../../src/deploy/env-sample.js';
 
@@ -152,26 +152,7 @@ beforeAll(async () => {
   };
   ssm = new SSMClient(client);
   // The environment as the original Cloudlift stores it: edit_config reads its region from here.
-  const dynamodb = new DynamoDBClient(client);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'environment_configurations',
-      KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await dynamodb.send(
-    new PutItemCommand({
-      TableName: 'environment_configurations',
-      Item: {
-        environment: { S: environment },
-        configuration: {
-          M: { [environment]: { M: { region: { S: bed.region } } }, cloudlift_version: { S: '2.1.1' } },
-        },
-      },
-    }),
-  );
+  await saveEnvironmentRecord(environment, { region: bed.region });
   scratch = mkdtempSync(join(tmpdir(), 'cloudlift-edit-config-'));
   editorScript = join(scratch, 'fake-editor.mjs');
   writeFileSync(editorScript, fakeEditor);

@@ -7,6 +7,7 @@ import { environmentTemplate } from '../../src/core/templates/environment.js';
 import { environmentCases, readEnvironmentInput } from '../golden/environment-cases.js';
 import { awsClientConfig, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
+import { createStackDirectly } from '../support/service-fixture.js';
 
 let seed: Seed;
 
@@ -81,34 +82,6 @@ async function localDocument(name: string): Promise<Record<string, unknown>> {
   return document;
 }
 
-/** CreateStack through the SDK with the parameters create_environment passes; the final status and outputs. */
-async function createStack(stackName: string, template: unknown, parameters: Record<string, string>) {
-  const cfn = await import('@aws-sdk/client-cloudformation');
-  const client = new cfn.CloudFormationClient(awsClientConfig());
-  await client.send(
-    new cfn.CreateStackCommand({
-      StackName: stackName,
-      TemplateBody: JSON.stringify(template),
-      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
-        ParameterKey,
-        ParameterValue,
-      })),
-      Capabilities: ['CAPABILITY_NAMED_IAM'],
-    }),
-  );
-  const stack = (await client.send(new cfn.DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
-  const events = await client.send(new cfn.DescribeStackEventsCommand({ StackName: stackName }));
-  return {
-    status: stack?.StackStatus ?? 'MISSING',
-    outputs: Object.fromEntries(
-      (stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
-    ),
-    reasons: (events.StackEvents ?? []).flatMap((event) =>
-      event.ResourceStatusReason ? [event.ResourceStatusReason] : [],
-    ),
-  };
-}
-
 async function exportNames(): Promise<Map<string, string>> {
   const cfn = await import('@aws-sdk/client-cloudformation');
   const answer = await new cfn.CloudFormationClient(awsClientConfig()).send(new cfn.ListExportsCommand({}));
@@ -131,7 +104,7 @@ describe('golden environment templates as stacks', () => {
       availabilityZones: [`${region}a`, `${region}b`],
       amiId: 'ami-12c6146b',
     });
-    const result = await createStack(`cluster-${environment}`, template, {
+    const result = await createStackDirectly(`cluster-${environment}`, template, {
       Environment: environment,
       ...(template.Parameters?.KeyPair === undefined ? {} : { KeyPair: seed.keyName }),
     });

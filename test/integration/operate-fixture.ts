@@ -11,12 +11,10 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { Service } from '@aws-sdk/client-ecs';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { saveEnvironmentRecord } from '../support/stored-config.js';
 
 /** SDK client options for the emulator. */
 export interface ClientOptions {
@@ -96,33 +94,6 @@ function serviceTemplate(environment: string, components: readonly string[], ima
   return JSON.stringify({ Resources: resources, Outputs: outputs });
 }
 
-async function putEnvironment(options: ClientOptions, environment: string): Promise<void> {
-  const client = new DynamoDBClient(options);
-  await client
-    .send(
-      new CreateTableCommand({
-        TableName: 'environment_configurations',
-        KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
-    .catch((error: unknown) => {
-      if ((error as { name?: string }).name !== 'ResourceInUseException') {
-        throw error;
-      }
-    });
-  await DynamoDBDocumentClient.from(client).send(
-    new PutCommand({
-      TableName: 'environment_configurations',
-      Item: {
-        environment,
-        configuration: { [environment]: { region: options.region }, cloudlift_version: '2.1.1' },
-      },
-    }),
-  );
-}
-
 /** Creates everything a deploy of `app` to `environment` needs, with one ECS service per component. */
 export async function deployableApp(
   options: ClientOptions,
@@ -131,7 +102,7 @@ export async function deployableApp(
   const { app, environment, components } = input;
   const cluster = `cluster-${environment}`;
   const stackName = `${app}-${environment}`;
-  await putEnvironment(options, environment);
+  await saveEnvironmentRecord(environment, { region: options.region });
   await new ECSClient(options).send(new CreateClusterCommand({ clusterName: cluster }));
   await new CloudWatchLogsClient(options).send(
     new CreateLogGroupCommand({ logGroupName: `${environment}-logs` }),

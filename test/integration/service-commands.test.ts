@@ -5,13 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import {
-  appFolder,
-  createEnvironmentStack,
-  environmentDocument,
-  putAppParameters,
-  saveEnvironmentRecord,
-} from '../support/service-fixture.js';
+import { ecsServiceOf } from '../support/deploy-fixture.js';
+import { appFolder, createEnvironmentStack, environmentDocument } from '../support/service-fixture.js';
+import { putAppParameters, saveEnvironmentRecord } from '../support/stored-config.js';
 import { awsClientConfig, cliEnv, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 
@@ -64,26 +60,15 @@ async function storedConfig(app: string): Promise<Record<string, any> | undefine
 }
 
 async function ecsView(app: string, logical: string) {
-  const cfn = await import('@aws-sdk/client-cloudformation');
-  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
-    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
-  );
-  const name = stack.Stacks?.[0]?.Outputs?.find(
-    (o) => o.OutputKey === `${logical}EcsServiceName`,
-  )?.OutputValue;
+  const { name, service } = await ecsServiceOf(app, environment, logical);
   const sdk = await import('@aws-sdk/client-ecs');
   const client = new sdk.ECSClient(awsClientConfig());
-  const service = (
-    await client.send(
-      new sdk.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name ?? ''] }),
-    )
-  ).services?.[0];
   const definition = (
     await client.send(
       new sdk.DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition ?? '' }),
     )
   ).taskDefinition;
-  return { name: name ?? '', service, definition, client, sdk };
+  return { name, service, definition, client, sdk };
 }
 
 const cli = (args: string[], cwd = folder) => runCli(args, { cwd, env: cliEnv() });

@@ -13,8 +13,8 @@ import {
   createEnvironmentStack,
   createStackDirectly,
   environmentDocument,
-  putAppParameters,
 } from '../support/service-fixture.js';
+import { putAppParameters } from '../support/stored-config.js';
 import { awsClientConfig, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 

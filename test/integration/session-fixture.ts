@@ -15,7 +15,6 @@ import {
   CreateStackCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
@@ -37,6 +36,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { CliResult } from '../support/cli.js';
 import { cliPath } from '../support/cli.js';
+import { saveEnvironmentRecord } from '../support/stored-config.js';
 import { awsClientConfig, testbed, waitUntil } from '../support/testbed.js';
 
 export const environment = 'staging';
@@ -88,29 +88,6 @@ function writeStandInPlugin(folder: string, record: string): void {
     ].join('\n'),
   );
   chmodSync(script, 0o755);
-}
-
-async function storeEnvironment(): Promise<void> {
-  const dynamodb = new DynamoDBClient(awsClientConfig());
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'environment_configurations',
-      KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await dynamodb.send(
-    new PutItemCommand({
-      TableName: 'environment_configurations',
-      Item: {
-        environment: { S: environment },
-        configuration: {
-          M: { [environment]: { M: { region: { S: testbed().region } } }, cloudlift_version: { S: '2.1.1' } },
-        },
-      },
-    }),
-  );
 }
 
 /** IAM user `moto` (whom moto's test keys sign in as) with a virtual MFA device; `nodevice` without one. */
@@ -284,7 +261,7 @@ export async function buildWorld(): Promise<World> {
   const pluginRecord = join(scratch, 'plugin-record.json');
   mkdirSync(pluginDir);
   writeStandInPlugin(pluginDir, pluginRecord);
-  await storeEnvironment();
+  await saveEnvironmentRecord(environment, { region: testbed().region });
   const noDeviceKeys = await createUsers();
   const ecs = new ECSClient(awsClientConfig());
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));

@@ -5,6 +5,16 @@ import { fileURLToPath } from 'node:url';
 /** Path of the executable under test (built by `npm test` before vitest starts). */
 export const cliPath = fileURLToPath(new URL('../../bin/cloudlift.mjs', import.meta.url));
 
+/** Environment for runs that must not need AWS: a dead endpoint and no credentials anywhere. */
+export const unreachableAws: Record<string, string | undefined> = {
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_PROFILE: undefined,
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+};
+
 /** What one CLI run produced. */
 export interface CliResult {
   code: number;

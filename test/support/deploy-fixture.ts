@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Service } from '@aws-sdk/client-ecs';
+import { putAppParameters, saveEnvironmentRecord } from './stored-config.js';
 import { awsClientConfig, testbed, waitUntil } from './testbed.js';
 
 /** The image every fixture service starts with: never pulled, its desired count is 0 (naming.notDeployedImageTag). */
@@ -12,38 +14,7 @@ export const notDeployedTag = 'cloudlift-not-deployed-yet';
 
 /** Saves `{ region }` as the environment's configuration, in the original's table layout, and creates the cluster. */
 export async function createEnvironment(environment: string): Promise<void> {
-  const { DynamoDBClient, CreateTableCommand, PutItemCommand, DescribeTableCommand } =
-    await import('@aws-sdk/client-dynamodb');
-  const dynamo = new DynamoDBClient(awsClientConfig());
-  const table = 'environment_configurations';
-  const exists = await dynamo.send(new DescribeTableCommand({ TableName: table })).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-  await dynamo.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: {
-        environment: { S: environment },
-        configuration: {
-          M: {
-            [environment]: { M: { region: { S: testbed().region } } },
-            cloudlift_version: { S: '2.1.1' },
-          },
-        },
-      },
-    }),
-  );
+  await saveEnvironmentRecord(environment, { region: testbed().region });
   const { ECSClient, CreateClusterCommand } = await import('@aws-sdk/client-ecs');
   await new ECSClient(awsClientConfig()).send(
     new CreateClusterCommand({ clusterName: `cluster-${environment}` }),
@@ -128,24 +99,23 @@ export async function createServiceStack(
   });
 }
 
-/** Writes SecureString parameters `/<env>/<app>/<KEY>` (overwriting). */
-export async function putParameters(
-  environment: string,
+/** The ECS service named by output `<logical>EcsServiceName` of stack `<app>-<env>`, as DescribeServices reports it. */
+export async function ecsServiceOf(
   app: string,
-  values: Record<string, string>,
-): Promise<void> {
-  const { SSMClient, PutParameterCommand } = await import('@aws-sdk/client-ssm');
-  const ssm = new SSMClient(awsClientConfig());
-  for (const [key, value] of Object.entries(values)) {
-    await ssm.send(
-      new PutParameterCommand({
-        Name: `/${environment}/${app}/${key}`,
-        Value: value,
-        Type: 'SecureString',
-        Overwrite: true,
-      }),
-    );
-  }
+  environment: string,
+  logical: string,
+): Promise<{ name: string; service: Service | undefined }> {
+  const cfn = await import('@aws-sdk/client-cloudformation');
+  const stack = await new cfn.CloudFormationClient(awsClientConfig()).send(
+    new cfn.DescribeStacksCommand({ StackName: `${app}-${environment}` }),
+  );
+  const name =
+    stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === `${logical}EcsServiceName`)?.OutputValue ?? '';
+  const ecs = await import('@aws-sdk/client-ecs');
+  const answer = await new ecs.ECSClient(awsClientConfig()).send(
+    new ecs.DescribeServicesCommand({ cluster: `cluster-${environment}`, services: [name] }),
+  );
+  return { name, service: answer.services?.[0] };
 }
 
 /** Finds the statically linked busybox of Debian's busybox-static package. */
@@ -213,7 +183,7 @@ export async function prepareApp(
 ): Promise<PreparedApp> {
   const parameters = options.parameters ?? { PORT: '80' };
   await createServiceStack(app, environment, options.services ?? ['Web'], options.executionRoleArn);
-  await putParameters(environment, app, parameters);
+  await putAppParameters(environment, app, parameters);
   const dir = makeAppDir(
     app,
     Object.keys(parameters)

@@ -1,11 +1,11 @@
-// An environment the service commands can use in the testbed: the real environment stack (from the environment
-// template), its configuration record in the original's DynamoDB layout, and Parameter Store values for an app.
+// An environment the service commands can use in the testbed: its configuration document, the real environment
+// stack (from the environment template), stacks created straight through the SDK, and an app folder. The records the
+// original stores are written by stored-config.ts.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
 import { environmentTemplate } from '../../src/core/templates/environment.js';
-import type { Template } from '../../src/core/templates/cdk.js';
 import { awsClientConfig, testbed } from './testbed.js';
 import type { Seed } from './testbed.js';
 
@@ -36,10 +36,14 @@ export function environmentDocument(
   };
 }
 
-/** Creates a stack through the SDK and returns its final status, outputs and (on failure) the failure reasons. */
+/**
+ * Creates a stack through the SDK (with the parameters create_environment/create_service pass) and returns its final
+ * status, outputs and (on failure) the failure reasons.
+ */
 export async function createStackDirectly(
   stackName: string,
-  template: Template,
+  template: unknown,
+  parameters: Record<string, string> = { Environment: 'staging' },
 ): Promise<{ status: string; outputs: Record<string, string>; reasons: string[] }> {
   const cfn = await import('@aws-sdk/client-cloudformation');
   const client = new cfn.CloudFormationClient(awsClientConfig());
@@ -47,7 +51,10 @@ export async function createStackDirectly(
     new cfn.CreateStackCommand({
       StackName: stackName,
       TemplateBody: JSON.stringify(template),
-      Parameters: [{ ParameterKey: 'Environment', ParameterValue: 'staging' }],
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Capabilities: ['CAPABILITY_NAMED_IAM'],
     }),
   );
@@ -62,38 +69,6 @@ export async function createStackDirectly(
       event.ResourceStatusReason ? [event.ResourceStatusReason] : [],
     ),
   };
-}
-
-/** Saves the environment record as the original did: `{ environment, configuration: { <env>: doc, cloudlift_version } }`. */
-export async function saveEnvironmentRecord(
-  environment: string,
-  document: Record<string, unknown>,
-): Promise<void> {
-  const { DynamoDBClient, CreateTableCommand, DescribeTableCommand } =
-    await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const dynamo = new DynamoDBClient(awsClientConfig());
-  const TableName = 'environment_configurations';
-  const exists = await dynamo.send(new DescribeTableCommand({ TableName })).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-  await DynamoDBDocumentClient.from(dynamo).send(
-    new PutCommand({
-      TableName,
-      Item: { environment, configuration: { [environment]: document, cloudlift_version: '2.1.1' } },
-    }),
-  );
 }
 
 /** Creates the environment stack `cluster-<env>` from the environment template; returns its outputs. */
@@ -113,26 +88,6 @@ export async function createEnvironmentStack(
     throw new Error(`environment stack: ${result.status}: ${result.reasons.join(' | ')}`);
   }
   return result.outputs;
-}
-
-/** Puts `/<env>/<app>/<KEY>` SecureStrings; returns [KEY, ARN] in the given order. */
-export async function putAppParameters(
-  environment: string,
-  app: string,
-  values: Record<string, string>,
-): Promise<Array<[string, string]>> {
-  const ssm = await import('@aws-sdk/client-ssm');
-  const client = new ssm.SSMClient(awsClientConfig());
-  const pairs: Array<[string, string]> = [];
-  for (const [key, value] of Object.entries(values)) {
-    const Name = `/${environment}/${app}/${key}`;
-    await client.send(
-      new ssm.PutParameterCommand({ Name, Value: value, Type: 'SecureString', Overwrite: true }),
-    );
-    const answer = await client.send(new ssm.GetParameterCommand({ Name }));
-    pairs.push([key, answer.Parameter?.ARN ?? '']);
-  }
-  return pairs;
 }
 
 /** An app folder with env.sample (cwd for the CLI). */
