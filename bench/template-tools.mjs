@@ -30,6 +30,25 @@ export const time = (run) => {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 };
 
+/** `rounds` timed calls of `render` after `warmup` untimed ones: the samples and the size of the last template. */
+export function measureBuilds(render, rounds, warmup = 0) {
+  for (let round = 0; round < warmup; round += 1) {
+    render();
+  }
+  const samples = [];
+  let template;
+  for (let round = 0; round < rounds; round += 1) {
+    const result = time(render);
+    samples.push(result.ms);
+    template = result.value;
+  }
+  return {
+    samples,
+    resources: Object.keys(template.Resources).length,
+    bytes: Buffer.byteLength(JSON.stringify(template)),
+  };
+}
+
 /**
  * Bundles `contents` (export lines of TypeScript modules, relative to the root) into `<name>.mjs` and imports it;
  * aws-cdk-lib stays external, loaded through require as the CLI does. Returns the module and the bundle's path.

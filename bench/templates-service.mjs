@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleTemplates, goldenInputs, median, root, time } from './template-tools.mjs';
+import { bundleTemplates, goldenInputs, measureBuilds, median, root, time } from './template-tools.mjs';
 
 /** Prints the service template table; `rounds` warm builds per case. */
 export async function runServiceBench(rounds) {
@@ -35,15 +35,7 @@ export async function runServiceBench(rounds) {
   const first = time(() => render(cases[0]));
   console.log(`| first build in this process (${cases[0]}) | ${first.ms.toFixed(1)} | - | - | - |`);
   for (const name of cases) {
-    const samples = [];
-    let template;
-    for (let round = 0; round < rounds; round += 1) {
-      const result = time(() => render(name));
-      samples.push(result.ms);
-      template = result.value;
-    }
-    const resources = Object.keys(template.Resources).length;
-    const bytes = Buffer.byteLength(JSON.stringify(template));
+    const { samples, resources, bytes } = measureBuilds(() => render(name), rounds);
     console.log(
       `| warm build: ${name} | ${median(samples).toFixed(1)} | ${Math.min(...samples).toFixed(1)} | ${resources} | ${bytes} |`,
     );

@@ -6,7 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleTemplates, goldenInputs, median, percentile, root, time } from './template-tools.mjs';
+import {
+  bundleTemplates,
+  goldenInputs,
+  measureBuilds,
+  median,
+  percentile,
+  root,
+  time,
+} from './template-tools.mjs';
 
 const rounds = Number(process.argv[2] ?? 30);
 const warmup = 5;
@@ -34,18 +42,7 @@ console.log('|---|---|---|---|---|');
 const first = time(() => render(cases[0]));
 console.log(`| first (cold) build: ${cases[0]}, loads aws-cdk-lib | ${first.ms.toFixed(1)} | - | - | - |`);
 for (const name of cases) {
-  for (let round = 0; round < warmup; round += 1) {
-    render(name);
-  }
-  const samples = [];
-  let template;
-  for (let round = 0; round < rounds; round += 1) {
-    const result = time(() => render(name));
-    samples.push(result.ms);
-    template = result.value;
-  }
-  const resources = Object.keys(template.Resources).length;
-  const bytes = Buffer.byteLength(JSON.stringify(template));
+  const { samples, resources, bytes } = measureBuilds(() => render(name), rounds, warmup);
   console.log(
     `| warm build: ${name} | ${median(samples).toFixed(1)} | ${percentile(samples, 90).toFixed(1)} | ${resources} | ${bytes} |`,
   );
