@@ -2,6 +2,7 @@
 // right tier, deletes in chunks of 10, and the hosts' AMI id from a parameter. Secret values never reach an error
 // message or a log line from here. Session Manager (shell access) is src/aws/ssm-session.ts.
 import type { Context } from '../context.js';
+import { isAmiId } from '../core/names.js';
 import { CloudliftError, ConflictError } from '../errors.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
@@ -175,7 +176,7 @@ export async function amiFromParameter(
 /** `{"image_id": "ami-..."}` or a bare `ami-...` → the id; anything else → undefined. */
 export function imageIdOf(value: string): string | undefined {
   const text = value.trim();
-  if (/^ami-[0-9a-f]{8,17}$/.test(text)) {
+  if (isAmiId(text)) {
     return text;
   }
   try {

@@ -1,4 +1,4 @@
-// Checks environment and app names against what the AWS names built from them allow.
+// Checks environment and app names against what the AWS names built from them allow, and recognises AMI ids.
 
 /**
  * An environment name ends up in the stack name `cluster-<env>` (letters, digits, dashes; at most 128) and in the
@@ -32,4 +32,9 @@ export function checkAppName(name: string): string | undefined {
     return 'it is longer than 100 characters';
   }
   return undefined;
+}
+
+/** True for an EC2 image id (`ami-` and 8 to 17 hex digits). */
+export function isAmiId(text: string): boolean {
+  return /^ami-[0-9a-f]{8,17}$/.test(text);
 }

@@ -15,6 +15,7 @@ import {
   isEc2Cluster,
   isExistingVpc,
 } from '../core/config/environment.js';
+import { isAmiId } from '../core/names.js';
 import { ValidationError } from '../errors.js';
 
 /** What the checks looked up, for the template. */
@@ -71,7 +72,7 @@ async function resolveAmi(
     return '';
   }
   const custom = customAmiParameter(config.cluster);
-  if (custom !== undefined && /^ami-[0-9a-f]{8,17}$/.test(custom)) {
+  if (custom !== undefined && isAmiId(custom)) {
     return custom;
   }
   const parameter = custom ?? defaultAmiParameter;

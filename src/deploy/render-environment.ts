@@ -3,6 +3,7 @@
 import type { Context } from '../context.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
 import type { Template } from '../core/templates/cdk.js';
+import { isAmiId } from '../core/names.js';
 import type { EnvironmentFacts } from '../core/templates/environment.js';
 import { UsageError } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
@@ -65,7 +66,7 @@ export function renderFacts(request: RenderEnvironmentRequest, config: Environme
     );
   }
   const amiId = request.amiId ?? placeholderAmiId;
-  if (!/^ami-[0-9a-f]{8,17}$/.test(amiId)) {
+  if (!isAmiId(amiId)) {
     throw new UsageError(`--ami-id ${amiId}: not an AMI id`, {
       hint: 'Pass e.g. --ami-id ami-0123456789abcdef0.',
     });
