@@ -9,6 +9,7 @@ import { describeProblems, parseAssignments, parseEnvText } from '../core/config
 import { checkEnvSample, describeEnvSampleMismatch, envSampleFixHint } from '../core/env-sample.js';
 import { parameterPrefix } from '../core/naming.js';
 import { AbortedError, UsageError, ValidationError } from '../errors.js';
+import { environmentRegion } from './config-store.js';
 import { applyChanges, editInEditor, findConflicts, previewChanges } from './edit-config-steps.js';
 import { readEnvSample } from './env-sample.js';
 import { readInputText } from './input-file.js';
@@ -35,15 +36,6 @@ export interface LoadedConfig {
   /** Parameters by key, with their versions at load time. */
   snapshot: Map<string, StoredParameter>;
   values: Record<string, string>;
-}
-
-/**
- * The region of the environment's resources, from its stored configuration; fails with EnvironmentNotFound (hint:
- * create_environment) when the environment is unknown.
- */
-export async function environmentRegion(ctx: Context, environment: string): Promise<string> {
-  const store = await import('./config-store.js');
-  return store.environmentRegion(ctx, environment);
 }
 
 /** Loads every variable of the app in the environment (decrypted, with versions). */

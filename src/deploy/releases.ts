@@ -13,6 +13,7 @@ import type { Release, ReleaseKind, ReleaseOutcome, ServiceRevision } from '../c
 import { CloudliftError, ConflictError, ExitCode, isCloudliftError, messageOf } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
 import type { Context } from '../context.js';
+import { environmentRegion } from './config-store.js';
 import { acquireDeployLock, actorArn, openReleases } from './deploy-lock.js';
 import type { HeldLock } from './deploy-lock.js';
 
@@ -61,15 +62,10 @@ export async function configVersions(
   return Object.fromEntries(parameters.map((parameter) => [parameter.key, parameter.version]));
 }
 
-async function environmentRegionOf(ctx: Context, environment: string): Promise<string> {
-  const { environmentRegion } = await import('./config-store.js');
-  return environmentRegion(ctx, environment);
-}
-
 /** Writes a new `in-progress` release with the next free number and returns it. */
 export async function startRelease(ctx: Context, start: ReleaseStart): Promise<Release> {
   const table = await openReleases(ctx, { create: true });
-  const region = start.region ?? (await environmentRegionOf(ctx, start.environment));
+  const region = start.region ?? (await environmentRegion(ctx, start.environment));
   const base: Omit<Release, 'number'> = {
     app: start.app,
     environment: start.environment,
