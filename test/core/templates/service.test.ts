@@ -7,7 +7,7 @@ import { dedicatedAlbName } from '../../../src/core/naming.js';
 import { serviceTemplate } from '../../../src/core/templates/service.js';
 import type { ServiceFacts } from '../../../src/core/templates/service.js';
 import { ec2TaskCpu } from '../../../src/core/templates/service/task-definition.js';
-import { pythonJson } from '../../../src/core/templates/service/build.js';
+import { pythonJson } from '../../../src/core/templates/python-json.js';
 
 const goldenInput = join(import.meta.dirname, '../../golden/service/public-dedicated-web/input.json');
 const baseFacts = (): ServiceFacts => ({

@@ -6,13 +6,7 @@ import { fleetIds } from '../../naming.js';
 import type { Build, Network } from './context.js';
 import { addOutput, ref } from './context.js';
 import { fleetEnabled } from './fleets.js';
-
-/** Python's `json.dumps` layout (`{"a": "b", "c": "d"}`), which the CloudliftOptions output was written in. */
-export function pythonJson(record: Record<string, string>): string {
-  return `{${Object.entries(record)
-    .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
-    .join(', ')}}`;
-}
+import { pythonJson } from '../python-json.js';
 
 /** Parameters: Environment and NotificationSnsArn always; KeyPair, fleet sizes and instance types for EC2. */
 export function addParameters(build: Build): string[] {
