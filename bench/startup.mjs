@@ -13,6 +13,8 @@ const variants = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'cloudlift --help', args: [cli, '--help'] },
   { name: 'cloudlift --version', args: [cli, '--version'] },
+  // Not pre-rendered: loads the bundle and builds the whole command tree, as every real command does.
+  { name: 'cloudlift deploy_service --help', args: [cli, 'deploy_service', '--help'] },
 ];
 
 const samples = new Map(variants.map((variant) => [variant.name, []]));
