@@ -23,6 +23,12 @@ export interface GlobalOptions {
   verbose: boolean;
 }
 
+/** Last-chance work when the user presses Ctrl-C twice (e.g. releasing a deploy lock); best effort, ~3 s. */
+export interface Cleanups {
+  /** Registers a task; call the returned function once the task is no longer needed. */
+  add(task: () => Promise<void>): () => void;
+}
+
 /** What a command handler receives. */
 export interface Context {
   readonly ui: Ui;
@@ -34,6 +40,8 @@ export interface Context {
   readonly globals: GlobalOptions;
   /** Aborted on the first Ctrl-C; long waits watch it and stop cleanly. */
   readonly signal: AbortSignal;
+  /** Run on a second Ctrl-C, just before the process quits without finishing. */
+  readonly cleanups: Cleanups;
 }
 
 /** The real clock. */

@@ -61,17 +61,37 @@ function roughGlobals(argv: readonly string[]): GlobalOptions {
   };
 }
 
+/**
+ * Where the MFA code of a profile with `mfa_serial` comes from: CLOUDLIFT_MFA_CODE (for scripts), else a question on
+ * a terminal; without either, the AWS layer fails with a hint naming both.
+ */
+function mfaCodeProvider(env: Env, ui: Ui): ((serial: string) => Promise<string>) | undefined {
+  const fromEnv = env.CLOUDLIFT_MFA_CODE;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return () => Promise.resolve(fromEnv);
+  }
+  return ui.options.interactive
+    ? (serial) => ui.ask(`MFA code for ${serial}`, { flag: 'CLOUDLIFT_MFA_CODE=<code>' })
+    : undefined;
+}
+
 /** Runs cloudlift with `argv` (without `node` and the script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let ui = makeUi(io, roughGlobals(argv));
   const interrupts = new AbortController();
+  const lastChance = new Set<() => Promise<void>>();
   let interruptCount = 0;
   const onInterrupt = (): void => {
     interruptCount += 1;
     if (interruptCount > 1) {
       ui.raw('\n');
       ui.failure('Interrupted again: quitting now.');
-      process.exit(ExitCode.interrupted);
+      // Give registered clean-ups (such as releasing a deploy lock) a moment, but never hang on them.
+      const tasks = [...lastChance].map((task) => task().catch(() => undefined));
+      void Promise.race([Promise.all(tasks), new Promise((resolve) => setTimeout(resolve, 3000))]).then(() =>
+        process.exit(ExitCode.interrupted),
+      );
+      return;
     }
     ui.raw('\n');
     ui.warn('Stopping (press Ctrl-C again to quit immediately)...');
@@ -88,9 +108,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
         profile: globals.profile,
         region: globals.region,
         env: io.env,
-        mfaCodeProvider: contextUi.options.interactive
-          ? (serial) => contextUi.ask(`MFA code for ${serial}`, { flag: '--profile without mfa_serial' })
-          : undefined,
+        mfaCodeProvider: mfaCodeProvider(io.env, contextUi),
       }),
       docker: new ChildProcessDocker(io.env),
       clock: systemClock,
@@ -98,6 +116,12 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       env: io.env,
       globals,
       signal: interrupts.signal,
+      cleanups: {
+        add: (task) => {
+          lastChance.add(task);
+          return () => lastChance.delete(task);
+        },
+      },
     };
   };
 

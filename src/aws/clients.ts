@@ -67,7 +67,7 @@ export class AwsClients {
         mfaCodeProvider: async (serial: string) => {
           if (mfa === undefined) {
             throw new CloudliftError('MfaRequired', `profile ${this.settings.profile} needs an MFA code`, {
-              hint: 'Run the command in a terminal to be asked for the code, or use a profile without mfa_serial in CI.',
+              hint: 'Run the command in a terminal to be asked for the code, or set CLOUDLIFT_MFA_CODE=<code> (scripts, CI).',
             });
           }
           return mfa(serial);

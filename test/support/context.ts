@@ -91,5 +91,6 @@ export function makeTestContext(options: TestContextOptions = {}): Context {
     env,
     globals,
     signal: options.signal ?? new AbortController().signal,
+    cleanups: { add: () => () => undefined },
   };
 }
