@@ -11,7 +11,8 @@ export interface JsonChange {
   after?: unknown;
 }
 
-const secretKey = /secret|password|passwd|token|private|credential|api[_-]?key/i;
+// Key names that hold secrets. Not plain "private": `vpc.subnets.private` is a subnet section, not a secret.
+const secretKey = /secret|passw(or)?d|token|credential|api[_-]?key|private[_-]?key|access[_-]?key/i;
 
 /** Sorted-key JSON with 4-space indentation: the text the editor shows (stable, like the original's sort_keys). */
 export function canonicalJson(value: unknown): string {

@@ -31,6 +31,20 @@ describe('jsonChangeRows', () => {
     expect(jsonChangeRows(changes, true)[0]?.[3]).toBe('abcdefghijklmnop');
   });
 
+  it('shows private subnet CIDRs (a section name, not a secret) and masks private keys', () => {
+    const changes = diffDocuments(
+      {},
+      {
+        vpc: { subnets: { private: { 'subnet-1': { cidr: '10.30.8.0/22' } } } },
+        tls: { private_key: 'abcdefghijklmnop' },
+      },
+    );
+    expect(jsonChangeRows(changes)).toEqual([
+      ['add', 'tls.private_key', '', expect.not.stringContaining('cdefghijklmn')],
+      ['add', 'vpc.subnets.private.subnet-1.cidr', '', '10.30.8.0/22'],
+    ]);
+  });
+
   it('cuts long values so the table fits a terminal', () => {
     const rows = jsonChangeRows(diffDocuments({}, { arn: 'x'.repeat(200) }));
     expect(rows[0]?.[3]).toHaveLength(80);
