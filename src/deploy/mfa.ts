@@ -149,7 +149,7 @@ async function askMfaCode(
 ): Promise<string> {
   if (!context.ui.options.interactive) {
     throw new UsageError(
-      `${command} needs an MFA code for IAM user ${userName} (${serial}), and there is no terminal to ask on`,
+      `${command} needs an MFA code for IAM user ${userName} (${serial}), and cloudlift does not ask here (${context.ui.options.notAskingBecause ?? 'there is no terminal'})`,
       { hint: 'Pass the current code with --mfa <6-digit code>.' },
     );
   }

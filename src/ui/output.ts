@@ -1,7 +1,7 @@
 // The only code that writes to the terminal: messages and progress go to stderr, data to stdout.
 import type { Writable } from 'node:stream';
 import pc from 'picocolors';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 
 /** The colour functions of picocolors, switched on or off once. */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -19,6 +19,8 @@ export interface UiOptions {
   interactive: boolean;
   /** `--yes`: every confirmation is answered yes. */
   yes: boolean;
+  /** Why nobody is asked (`--yes`, `CI=true`, no terminal), for messages. @default "there is no terminal" */
+  notAskingBecause?: string;
 }
 
 /** Terminal output and questions; one instance per run, built in main.ts. */
@@ -106,14 +108,19 @@ export class Ui {
       return true;
     }
     if (!this.options.interactive) {
-      throw new UsageError(`${question} needs an answer, and there is no terminal to ask on`, {
-        hint: options.flagHint ?? 'Pass --yes to answer yes in scripts and CI.',
-      });
+      throw new UsageError(
+        `${question} needs an answer, and cloudlift does not ask here (${this.notAsking})`,
+        {
+          hint: options.flagHint ?? 'Pass --yes to answer yes in scripts and CI.',
+        },
+      );
     }
     const { confirm } = await import('@inquirer/prompts');
-    return confirm(
-      { message: question, default: options.defaultAnswer ?? false },
-      { output: this.options.stderr },
+    return answered(question, () =>
+      confirm(
+        { message: question, default: options.defaultAnswer ?? false },
+        { output: this.options.stderr },
+      ),
     );
   }
 
@@ -123,21 +130,44 @@ export class Ui {
     options: { defaultValue?: string; flag: string; secret?: boolean },
   ): Promise<string> {
     if (!this.options.interactive) {
-      throw new UsageError(`${question}: no value given and there is no terminal to ask on`, {
-        hint: `Pass ${options.flag}.`,
-      });
+      throw new UsageError(
+        `${question}: no value given, and cloudlift does not ask here (${this.notAsking})`,
+        {
+          hint: `Pass ${options.flag}.`,
+        },
+      );
     }
     const prompts = await import('@inquirer/prompts');
     if (options.secret === true) {
-      return prompts.password({ message: question, mask: '*' }, { output: this.options.stderr });
+      return answered(question, () =>
+        prompts.password({ message: question, mask: '*' }, { output: this.options.stderr }),
+      );
     }
-    return prompts.input(
-      { message: question, default: options.defaultValue, required: options.defaultValue === undefined },
-      { output: this.options.stderr },
+    return answered(question, () =>
+      prompts.input(
+        { message: question, default: options.defaultValue, required: options.defaultValue === undefined },
+        { output: this.options.stderr },
+      ),
     );
+  }
+
+  private get notAsking(): string {
+    return this.options.notAskingBecause ?? 'there is no terminal';
   }
 
   private line(message: string): void {
     this.options.stderr.write(`${message}\n`);
+  }
+}
+
+/** Runs a prompt; Ctrl-C at the prompt (inquirer's ExitPromptError) becomes a clean interruption, exit 130. */
+async function answered<T>(question: string, prompt: () => Promise<T>): Promise<T> {
+  try {
+    return await prompt();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') {
+      throw new InterruptedError(`Interrupted at "${question}": the command stopped there`);
+    }
+    throw error;
   }
 }

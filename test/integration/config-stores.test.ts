@@ -185,6 +185,20 @@ describe('environment records', () => {
     expect(item?.cloudlift_revision).toBe(before + 1);
   });
 
+  it('on a terminal, Ctrl-C at the confirmation stops cleanly (exit 130) and saves nothing', async () => {
+    const before = (await rawEnvironmentItem('staging'))?.cloudlift_revision;
+    const changed = { ...environmentDocument, cluster: { ...environmentDocument.cluster, max_instances: 6 } };
+    const result = await runInTerminal(
+      ['edit_environment', '-e', 'staging', '--config-file', file('ctrl-c.json', changed)],
+      cliEnv({ NO_COLOR: '1' }),
+      [{ when: 'Save the configuration of environment staging?', send: '\u0003' }],
+    );
+    expect(result.stdout).toContain('Interrupted at "Save the configuration of environment staging?"');
+    expect(result.stdout).not.toContain('Unexpected error');
+    expect(result.code).toBe(130);
+    expect((await rawEnvironmentItem('staging'))?.cloudlift_revision).toBe(before);
+  });
+
   it('loads a record written by the original unchanged and saves it back in the same layout', async () => {
     const legacy = {
       ...environmentDocument,
