@@ -28,6 +28,9 @@ export function checkAppName(name: string): string | undefined {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
     return 'ECR repository names need lower-case letters, digits and dashes, starting with a letter';
   }
+  if (name.includes('--') || name.endsWith('-')) {
+    return 'ECR repository names cannot have two dashes in a row or end with a dash';
+  }
   if (name.length > 100) {
     return 'it is longer than 100 characters';
   }
