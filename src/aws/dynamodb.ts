@@ -126,7 +126,7 @@ export class ConfigTables {
       if (typeof configuration !== 'object' || configuration === null || Array.isArray(configuration)) {
         throw new CloudliftError(
           'CorruptConfig',
-          `The item ${JSON.stringify(key)} in ${table} has no configuration map`,
+          `The item of ${describeKey(key)} in ${table} has no configuration map`,
           {
             hint: `Inspect it with: aws dynamodb get-item --table-name ${table} --key '${JSON.stringify(toAttributeKey(key))}'`,
           },
@@ -141,7 +141,7 @@ export class ConfigTables {
       if (isAwsError(error, 'ResourceNotFoundException')) {
         return undefined;
       }
-      throw toCloudliftError(error, `read ${JSON.stringify(key)} from ${table}`);
+      throw toCloudliftError(error, `read ${describeKey(key)} from ${table} (${this.region})`);
     }
   }
 
@@ -194,11 +194,20 @@ export class ConfigTables {
       if (isAwsError(error, 'ConditionalCheckFailedException')) {
         return false;
       }
-      throw toCloudliftError(error, `save ${JSON.stringify(key)} in ${table}`);
+      throw toCloudliftError(error, `save ${describeKey(key)} in ${table} (${this.region})`);
     }
   }
 }
 
 function toAttributeKey(key: Record<string, string>): Record<string, { S: string }> {
   return Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
+}
+
+/** `environment staging`, or `service shop in environment staging`, for messages. */
+function describeKey(key: Record<string, string>): string {
+  const { service_name: service, environment } = key;
+  if (service !== undefined) {
+    return `service ${service} in environment ${environment ?? '?'}`;
+  }
+  return environment !== undefined ? `environment ${environment}` : JSON.stringify(key);
 }

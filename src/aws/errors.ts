@@ -53,6 +53,18 @@ export function toCloudliftError(error: unknown, doing: string): CloudliftError 
   }
   const name = awsErrorName(error);
   const message = messageOf(error);
+  const missingProfile = /using profile: \[([^\]]+)\]|profile (\S+) could not be found/i.exec(message);
+  if (missingProfile !== null) {
+    const profile = missingProfile[1] ?? missingProfile[2] ?? '';
+    return new CloudliftError(
+      'ProfileNotFound',
+      `${doing}: AWS profile "${profile}" has no credentials here`,
+      {
+        cause: error,
+        hint: 'List your profiles with `aws configure list-profiles` (or set one up with `aws configure --profile <name>`), or leave out --profile/AWS_PROFILE to use the default credentials.',
+      },
+    );
+  }
   if (credentialProblems.has(name) || /could not load credentials/i.test(message)) {
     return new CloudliftError('NoCredentials', `${doing}: no AWS credentials were found`, {
       cause: error,

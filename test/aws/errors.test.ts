@@ -43,6 +43,19 @@ describe('toCloudliftError', () => {
     expect(error.exitCode).toBe(1);
   });
 
+  it('names a profile that does not exist', () => {
+    const error = toCloudliftError(
+      sdkError(
+        'CredentialsProviderError',
+        'Could not resolve credentials using profile: [nosuch] in configuration/credentials file(s).',
+      ),
+      'read environment staging',
+    );
+    expect(error.code).toBe('ProfileNotFound');
+    expect(error.message).toBe('read environment staging: AWS profile "nosuch" has no credentials here');
+    expect(error.hint).toContain('aws configure list-profiles');
+  });
+
   it('explains a missing region and an unreachable endpoint', () => {
     expect(toCloudliftError(new Error('Region is missing'), 'x').code).toBe('NoRegion');
     const unreachable = toCloudliftError(new Error('connect ECONNREFUSED 127.0.0.1:1'), 'x');
