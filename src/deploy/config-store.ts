@@ -15,6 +15,8 @@ import type { Context } from '../context.js';
 export interface Revision {
   readonly condition: WriteCondition;
   readonly next: number;
+  /** The `cloudlift_version` the record carried, kept on save so teammates on that Python Cloudlift can still load it. */
+  readonly stamp?: string;
 }
 
 /** A loaded configuration document and the token that guards its next save. */
@@ -59,7 +61,10 @@ export class ConfigStore {
         },
       );
     }
-    return { document: inner as Record<string, unknown>, revision: revisionOf(item.revision) };
+    return {
+      document: inner as Record<string, unknown>,
+      revision: revisionOf(item.revision, item.configuration.cloudlift_version),
+    };
   }
 
   /** Saves the `<env>` document; throws ConflictError if the record changed since it was loaded. */
@@ -68,7 +73,7 @@ export class ConfigStore {
     document: Record<string, unknown>,
     revision: Revision,
   ): Promise<void> {
-    const configuration = { [environment]: document, cloudlift_version: originalFormatVersion };
+    const configuration = { [environment]: document, cloudlift_version: stampFor(revision) };
     await this.save(
       tables.environments,
       ['environment'],
@@ -87,7 +92,7 @@ export class ConfigStore {
     }
     this.guard(item, `service ${app} in ${environment}`);
     const { cloudlift_version: _stamp, ...document } = item.configuration;
-    return { document, revision: revisionOf(item.revision) };
+    return { document, revision: revisionOf(item.revision, item.configuration.cloudlift_version) };
   }
 
   /** Saves a service configuration; throws ConflictError if the record changed since it was loaded. */
@@ -97,7 +102,7 @@ export class ConfigStore {
     document: Record<string, unknown>,
     revision: Revision,
   ): Promise<void> {
-    const configuration = { ...document, cloudlift_version: originalFormatVersion };
+    const configuration = { ...document, cloudlift_version: stampFor(revision) };
     await this.save(
       tables.services,
       ['service_name', 'environment'],
@@ -168,10 +173,19 @@ export class ConfigStore {
   }
 }
 
-function revisionOf(stored: number | undefined): Revision {
+/**
+ * The version stamp to save: the record's own when it has one (re-stamping 2.0.6 as 2.1.1 would lock out teammates
+ * still on Cloudlift 2.0.6, whose downgrade guard refuses newer stamps), else the 2.1.1 layout we write.
+ */
+function stampFor(revision: Revision): string {
+  return revision.stamp ?? originalFormatVersion;
+}
+
+function revisionOf(stored: number | undefined, stamp: unknown): Revision {
+  const kept = typeof stamp === 'string' && stamp !== '' ? { stamp } : {};
   return stored === undefined
-    ? { condition: { kind: 'legacy' }, next: 1 }
-    : { condition: { kind: 'revision', value: stored }, next: stored + 1 };
+    ? { condition: { kind: 'legacy' }, next: 1, ...kept }
+    : { condition: { kind: 'revision', value: stored }, next: stored + 1, ...kept };
 }
 
 /** Opens the stores in the default region (the original kept its tables there, not in each environment's region). */

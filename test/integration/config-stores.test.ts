@@ -228,7 +228,8 @@ describe('environment records', () => {
     );
     expect(saved.code).toBe(0);
     const item = await rawEnvironmentItem('legacy');
-    expect(item?.configuration).toEqual({ legacy: changed, cloudlift_version: '2.1.1' });
+    // The record keeps its 2.0.6 stamp: teammates still on Cloudlift 2.0.6 can load it.
+    expect(item?.configuration).toEqual({ legacy: changed, cloudlift_version: '2.0.6' });
     expect(loadLikeOriginal('environment', 'legacy', item?.configuration)).toBe('ok');
   });
 
