@@ -58,18 +58,6 @@ export class ValidationError extends CloudliftError {
   }
 }
 
-/** A command whose work is not built yet says so instead of pretending: exit 2. */
-export class NotImplementedError extends CloudliftError {
-  constructor(command: string, issue?: string) {
-    super('NotImplemented', `${command} is not built yet in this version of cloudlift`, {
-      exitCode: ExitCode.usage,
-      hint: issue
-        ? `It is tracked as ${issue}. Use the Python Cloudlift for this command meanwhile.`
-        : undefined,
-    });
-  }
-}
-
 /** The user declined a confirmation: a soft failure, exit 1, so `cloudlift x && next` stops. */
 export class AbortedError extends CloudliftError {
   constructor(message = 'Aborted: nothing was changed') {
