@@ -47,21 +47,8 @@ export interface Build {
   team: string;
 }
 
-/**
- * Sets a resource's tags in exactly the given order. CDK's tag manager sorts tags by key, and a reordered tag list
- * shows up as a modification of every tagged resource in an existing environment's change set.
- */
-export function setTags(
-  resource: CdkLib.CfnResource,
-  pairs: readonly (readonly [string, string])[],
-  options: { propagateAtLaunch?: boolean } = {},
-): void {
-  const propagate = options.propagateAtLaunch === true ? { PropagateAtLaunch: true } : {};
-  resource.addPropertyOverride(
-    'Tags',
-    pairs.map(([key, value]) => ({ ...propagate, Key: key, Value: value })),
-  );
-}
+/** Sets a resource's tags in exactly the given order (see ../tags.ts). */
+export { setTags } from '../tags.js';
 
 /** `{ Ref: id }` as a CDK token string. */
 export function ref(build: Build, logicalId: string): string {

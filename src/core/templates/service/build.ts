@@ -4,6 +4,7 @@ import type { Cdk } from '../cdk.js';
 import type { HttpInterface, ServiceConfig, ServiceSettings } from '../../config/service.js';
 import { effectiveAlbMode, effectiveLogging } from '../../config/service-checks.js';
 import { serviceIds } from '../../naming.js';
+import type { TagPair } from '../tags.js';
 import type { ServiceFacts } from './facts.js';
 
 /** Parameters of the service stack, referenced by every service. */
@@ -61,11 +62,15 @@ export function unitOf(build: Build, key: string, settings: ServiceSettings): Un
   };
 }
 
-/** The `Team` and `environment` tags the original puts on most resources. */
-export function standardTags(build: Build): Array<{ key: string; value: string }> {
+/**
+ * The `Team` and `environment` tags the original puts on most resources, in its order (troposphere's
+ * `Tags(Team=…, environment=…)` sorts keys by code point: `Team` first). Set them with `setTags`, never through
+ * CDK's `tags` property, which would sort `environment` first and modify every tagged resource of an existing stack.
+ */
+export function standardTags(build: Build): TagPair[] {
   return [
-    { key: 'Team', value: build.team },
-    { key: 'environment', value: build.facts.environment },
+    ['Team', build.team],
+    ['environment', build.facts.environment],
   ];
 }
 

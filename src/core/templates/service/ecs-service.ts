@@ -4,6 +4,7 @@ import type { CfnResource, aws_ecs as ecs } from 'aws-cdk-lib';
 import { clusterName, environmentIds } from '../../naming.js';
 import type { Build, Unit } from './build.js';
 import { privateSubnets, standardTags } from './build.js';
+import { setTags } from '../tags.js';
 import type { LoadBalancing } from './load-balancing.js';
 
 /** The health-check grace period for services behind a load balancer when the configuration does not set one. */
@@ -36,7 +37,7 @@ function placementConstraints(
 /** A Fargate service's own security group (ingress from the ALB on the container port, none without http). */
 function fargateSecurityGroup(build: Build, unit: Unit, balancing: LoadBalancing | undefined): CfnResource {
   const port = unit.http?.container_port;
-  return new build.cdk.aws_ec2.CfnSecurityGroup(build.stack, unit.ids.fargateSecurityGroup, {
+  const group = new build.cdk.aws_ec2.CfnSecurityGroup(build.stack, unit.ids.fargateSecurityGroup, {
     groupName: unit.ids.fargateSecurityGroup,
     securityGroupIngress:
       balancing === undefined || port === undefined
@@ -51,8 +52,9 @@ function fargateSecurityGroup(build: Build, unit: Unit, balancing: LoadBalancing
           ],
     vpcId: build.params.vpc.valueAsString,
     groupDescription: unit.ids.fargateSecurityGroup,
-    tags: standardTags(build),
   });
+  setTags(group, standardTags(build));
+  return group;
 }
 
 interface Networking {
@@ -138,8 +140,8 @@ export function addEcsService(
       balancing === undefined
         ? undefined
         : (unit.settings.health_check_grace_period_seconds ?? defaultGracePeriodSeconds),
-    tags: standardTags(build),
   });
+  setTags(service, standardTags(build));
   for (const attachment of balancing?.attachments ?? []) {
     service.addResourceDependency(attachment);
   }

@@ -7,6 +7,7 @@ import type { HttpInterface } from '../../config/service.js';
 import { dedicatedAlbName } from '../../naming.js';
 import type { Build, Unit } from './build.js';
 import { privateSubnets, standardTags } from './build.js';
+import { setTags } from '../tags.js';
 import { clusterListeners, environmentOutput } from './facts.js';
 import { listenerRulePriority } from './priorities.js';
 
@@ -25,7 +26,7 @@ export interface LoadBalancing {
 
 function addTargetGroup(build: Build, unit: Unit, http: HttpInterface): CfnResource {
   const internal = http.internal;
-  return new build.cdk.aws_elasticloadbalancingv2.CfnTargetGroup(
+  const targetGroup = new build.cdk.aws_elasticloadbalancingv2.CfnTargetGroup(
     build.stack,
     unit.ids.targetGroup(unit.albMode, internal),
     {
@@ -40,15 +41,17 @@ function addTargetGroup(build: Build, unit: Unit, http: HttpInterface): CfnResou
       healthCheckTimeoutSeconds: 10,
       unhealthyThresholdCount: 3,
       targetType: unit.isAwsvpc ? 'ip' : undefined,
-      tags: [
-        ...standardTags(build),
-        { key: 'alb_mode', value: unit.albMode },
-        { key: 'alb_scheme', value: internal ? 'internal' : 'internet-facing' },
-        { key: 'cloudlift_app', value: build.facts.app },
-        { key: 'service_name', value: unit.key },
-      ],
     },
   );
+  // The original's explicit list (§3.2.3), in its order.
+  setTags(targetGroup, [
+    ...standardTags(build),
+    ['alb_mode', unit.albMode],
+    ['alb_scheme', internal ? 'internal' : 'internet-facing'],
+    ['cloudlift_app', build.facts.app],
+    ['service_name', unit.key],
+  ]);
+  return targetGroup;
 }
 
 function addDedicatedAlb(
@@ -71,8 +74,8 @@ function addDedicatedAlb(
       })),
     ),
     vpcId: build.params.vpc.valueAsString,
-    tags: standardTags(build),
   });
+  setTags(securityGroup, standardTags(build));
   const name = dedicatedAlbName(facts.environment, unit.key, http.internal);
   const alb = new elb.CfnLoadBalancer(stack, unit.ids.alb, {
     subnets: http.internal
@@ -83,9 +86,9 @@ function addDedicatedAlb(
       securityGroup.ref,
     ],
     name,
-    tags: [{ key: 'Name', value: name }, ...standardTags(build)],
     scheme: http.internal ? 'internal' : undefined,
   });
+  setTags(alb, [['Name', name], ...standardTags(build)]);
   const certificateArn = facts.certificateArn;
   if (certificateArn === undefined || certificateArn === '') {
     throw new CloudliftError(

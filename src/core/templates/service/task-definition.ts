@@ -16,6 +16,7 @@ import {
 } from '../../naming.js';
 import type { Build, Unit } from './build.js';
 import { keepOriginalLiteral, standardTags } from './build.js';
+import { setTags } from '../tags.js';
 
 type Container = ecs.CfnTaskDefinition.ContainerDefinitionProperty;
 type LogConfiguration = ecs.CfnTaskDefinition.LogConfigurationProperty;
@@ -204,7 +205,6 @@ export function addTaskDefinition(build: Build, unit: Unit): ecs.CfnTaskDefiniti
     ],
     executionRoleArn: build.facts.executionRoleArn,
     taskRoleArn: role.ref,
-    tags: standardTags(build),
     requiresCompatibilities: unit.isFargate ? ['FARGATE'] : undefined,
     ...networkSettings(unit),
     volumes:
@@ -221,6 +221,7 @@ export function addTaskDefinition(build: Build, unit: Unit): ecs.CfnTaskDefiniti
           ],
   });
   keepOriginalLiteral(definition, 'ContainerDefinitions.0.Essential', 'true');
+  setTags(definition, standardTags(build));
   return definition;
 }
 
@@ -236,11 +237,11 @@ export function addServiceRegistry(build: Build, unit: Unit): CfnResource | unde
       dnsRecords: [{ ttl: 60, type: 'SRV' }],
       namespaceId: build.cdk.Fn.importValue(environmentIds(build.facts.environment).exports.cloudMap),
     },
-    tags: [
-      { key: 'METRICS_PATH', value: metrics.metrics_path },
-      { key: 'METRICS_PORT', value: metrics.metrics_port },
-    ],
   });
   keepOriginalLiteral(registry, 'DnsConfig.DnsRecords.0.TTL', '60');
+  setTags(registry, [
+    ['METRICS_PATH', metrics.metrics_path],
+    ['METRICS_PORT', metrics.metrics_port],
+  ]);
   return registry;
 }
