@@ -18,7 +18,7 @@ import { readInputText } from './input-file.js';
 export type EditSource =
   | { kind: 'editor' }
   | { kind: 'flags'; set: readonly string[]; unset: readonly string[] }
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string; allowEmpty?: boolean };
 
 /** One edit_config run. */
 export interface EditConfigInput {
@@ -147,7 +147,28 @@ async function checkedSource(ctx: Context, source: EditSource, prefix: string): 
       },
     );
   }
-  return () => parsed.values;
+  const where = source.path === '-' ? 'stdin' : source.path;
+  return (current, _context, input) => {
+    const removed = Object.keys(current).filter((key) => !Object.hasOwn(parsed.values, key));
+    if (Object.keys(parsed.values).length === 0 && removed.length > 0 && source.allowEmpty !== true) {
+      // An empty source is far more often a failed `vault read ... |` than a wish to wipe everything; SSM has no undo.
+      throw refuseEmptySource(where, removed.length, input);
+    }
+    return parsed.values;
+  };
+}
+
+function refuseEmptySource(where: string, count: number, input: EditConfigInput): ValidationError {
+  const fromFile = where === 'stdin' ? '-' : where;
+  return new ValidationError(
+    `${where} has no KEY=VALUE lines; refusing to remove all ${count} variables of ${input.app} in ${input.environment}`,
+    {
+      code: 'EmptySource',
+      hint:
+        `Nothing was changed. If the command feeding it failed, fix that first; pass --allow-empty to really remove ` +
+        `them: \`cloudlift edit_config -e ${input.environment} --name ${input.app} --from-file ${fromFile} --allow-empty\`.`,
+    },
+  );
 }
 
 async function readSourceFile(ctx: Context, path: string): Promise<string> {

@@ -42,6 +42,15 @@ describe('cloudlift edit_config (flags)', () => {
     expect(file.stderr).toContain('--from-file replaces every variable');
   });
 
+  it('accepts --allow-empty only with --from-file', async () => {
+    const result = await runCli(['edit_config', '-e', 'staging', '--name', 'web', '--allow-empty'], {
+      env: noAws,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--allow-empty only applies to --from-file');
+    expect(result.stderr).not.toContain('127.0.0.1');
+  });
+
   it('checks --set/--unset before reading AWS, never echoing the values', async () => {
     const result = await runCli(
       [

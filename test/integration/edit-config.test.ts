@@ -39,6 +39,7 @@ interface Run {
   env?: Record<string, string | undefined>;
   cwd?: string;
   interruptAfterMs?: number;
+  input?: string;
 }
 
 async function cloudlift(args: string[], run: Run = {}): Promise<CliResult> {
@@ -46,6 +47,7 @@ async function cloudlift(args: string[], run: Run = {}): Promise<CliResult> {
     env: { ...cliEnv(), ...run.env },
     cwd: run.cwd ?? scratch,
     interruptAfterMs: run.interruptAfterMs,
+    input: run.input,
   });
   transcripts.push({ args, output: `${result.stdout}\n${result.stderr}` });
   return result;
@@ -286,6 +288,28 @@ describe('edit_config --from-file and --list', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('1 to add, 0 to change, 1 to remove');
     expect(await stored('from-file')).toEqual({ KEEP: keep, NEW: fresh });
+  });
+
+  it('refuses an empty source that would remove every variable, unless --allow-empty', async () => {
+    const values = { A: secret('empty-a'), B: secret('empty-b') };
+    await seed('empty-source', values);
+    // `false | cloudlift edit_config --from-file - --yes`: the command feeding stdin failed and wrote nothing.
+    const piped = await editConfig('empty-source', ['--from-file', '-', '--yes'], { input: '' });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('stdin has no KEY=VALUE lines; refusing to remove all 2 variables');
+    expect(piped.stderr).toContain('pass --allow-empty to really remove them');
+    expect(await stored('empty-source')).toEqual(values);
+    writeFileSync(join(scratch, 'comments-only.env'), '# nothing here\n\n');
+    const commented = await editConfig('empty-source', ['--from-file', 'comments-only.env', '--yes']);
+    expect(commented.code).toBe(2);
+    expect(commented.stderr).toContain('comments-only.env has no KEY=VALUE lines');
+    expect(await stored('empty-source')).toEqual(values);
+    const allowed = await editConfig('empty-source', ['--from-file', '-', '--allow-empty', '--yes'], {
+      input: '',
+    });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stderr).toContain('0 added, 0 changed, 2 removed');
+    expect(await stored('empty-source')).toEqual({});
   });
 
   it('rejects a file with problems, naming the lines, and changes nothing', async () => {

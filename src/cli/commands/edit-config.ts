@@ -14,6 +14,7 @@ interface EditConfigFlags {
   fromFile?: string;
   list?: true;
   reveal?: true;
+  allowEmpty?: true;
 }
 
 const examples = `
@@ -30,6 +31,11 @@ Running containers get new values at the next deploy_service.`;
 /** Which source the flags select; mixing incompatible flags is a usage error. */
 export function editSource(flags: EditConfigFlags): EditSource | 'list' {
   const hasFlags = (flags.set?.length ?? 0) > 0 || (flags.unset?.length ?? 0) > 0;
+  if (flags.allowEmpty === true && (flags.fromFile === undefined || flags.list === true)) {
+    throw new UsageError('--allow-empty only applies to --from-file', {
+      hint: 'Use --from-file FILE --allow-empty to replace the variables with an empty file (removing them all).',
+    });
+  }
   if (flags.list === true) {
     if (hasFlags || flags.fromFile !== undefined) {
       throw new UsageError('--list cannot be combined with --set, --unset or --from-file', {
@@ -44,8 +50,9 @@ export function editSource(flags: EditConfigFlags): EditSource | 'list' {
         hint: 'Put the changes in the file, or use --set/--unset without --from-file.',
       });
     }
-    return { kind: 'file', path: flags.fromFile };
+    return { kind: 'file', path: flags.fromFile, allowEmpty: flags.allowEmpty === true };
   }
+
   if (hasFlags) {
     return { kind: 'flags', set: flags.set ?? [], unset: flags.unset ?? [] };
   }
@@ -68,6 +75,12 @@ export function editConfigCommand(runner: Runner) {
       new Option(
         '--from-file <file>',
         'Replace ALL variables with the KEY=VALUE lines of a file (`-` for stdin); the same preview is shown.',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--allow-empty',
+        'Let a --from-file source with no KEY=VALUE lines remove every variable (refused otherwise).',
       ),
     )
     .addOption(
