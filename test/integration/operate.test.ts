@@ -72,6 +72,27 @@ async function lockItem(): Promise<Record<string, unknown> | undefined> {
   return (await documents().send(new GetCommand({ TableName: 'cloudlift_releases', Key: lockKey }))).Item;
 }
 
+/** A lock left behind by a crashed run 10 minutes ago (it would expire in 50 minutes). */
+async function plantStaleLock(): Promise<void> {
+  const now = Date.now();
+  await documents().send(
+    new PutCommand({
+      TableName: 'cloudlift_releases',
+      Item: {
+        ...lockKey,
+        app: 'shop',
+        environment,
+        holder: 'arn:aws:iam::123456789012:user/crashed-ci',
+        host: 'ci-runner-7 (pid 4242)',
+        purpose: 'deploy_service',
+        acquired_at: new Date(now - 600_000).toISOString(),
+        expires_at: Math.floor((now + 3_000_000) / 1000),
+        token: 'stale',
+      },
+    }),
+  );
+}
+
 beforeAll(async () => {
   await resetTestbed();
   shop = await deployableApp(awsClientConfig(), {
@@ -181,23 +202,7 @@ describe('deploy lock', () => {
   });
 
   it('breaks a stale lock only with --force-unlock', async () => {
-    const now = Date.now();
-    await documents().send(
-      new PutCommand({
-        TableName: 'cloudlift_releases',
-        Item: {
-          ...lockKey,
-          app: 'shop',
-          environment,
-          holder: 'arn:aws:iam::123456789012:user/crashed-ci',
-          host: 'ci-runner-7 (pid 4242)',
-          purpose: 'deploy_service',
-          acquired_at: new Date(now - 600_000).toISOString(),
-          expires_at: Math.floor((now + 3_000_000) / 1000),
-          token: 'stale',
-        },
-      }),
-    );
+    await plantStaleLock();
     const blocked = await cloudlift(scoped('rollback'));
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(
@@ -210,6 +215,20 @@ describe('deploy lock', () => {
       '! --force-unlock: broke the deploy lock of shop in staging held by arn:aws:iam::123456789012:user/crashed-ci',
     );
     expect(await lockItem()).toBeUndefined();
+  });
+
+  it('deploy_service breaks a stale lock with --force-unlock (the flag its lock message names)', async () => {
+    await plantStaleLock();
+    const blocked = await cloudlift(scoped('deploy_service', '--version', 'v3'));
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain('to break it now, add --force-unlock');
+    const forced = await cloudlift(scoped('deploy_service', '--version', 'v3', '--force-unlock'));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(
+      '! --force-unlock: broke the deploy lock of shop in staging held by arn:aws:iam::123456789012:user/crashed-ci',
+    );
+    expect(await lockItem()).toBeUndefined();
+    expect((await releases())[0]).toMatchObject({ kind: 'deploy', version: 'v3', outcome: 'succeeded' });
   });
 });
 

@@ -38,6 +38,7 @@ Examples:
   cloudlift deploy_service -e staging --version v1.4.0     # deploy the image of a git tag already in ECR
   cloudlift deploy_service -e staging --build-arg NPM_TOKEN "$NPM_TOKEN" --timeout 20m
   cloudlift deploy_service -e staging --force              # new tasks even if nothing changed
+  cloudlift deploy_service -e staging --force-unlock       # after a crashed run left its deploy lock behind
 
 Exit codes: 0 deployed (or nothing to do), 1 error before rolling out, 2 bad input (flags, env.sample),
 3 failed (new tasks keep stopping), 4 rolled back by the ECS circuit breaker, 5 timed out (ECS may still finish),
@@ -101,6 +102,12 @@ export function deployServiceCommand(runner: Runner) {
     )
     .addOption(
       new Option('--force', 'Deploy even when every service already runs this image and configuration.'),
+    )
+    .addOption(
+      new Option(
+        '--force-unlock',
+        'Break the deploy lock left by a crashed deploy or rollback (only when nothing else is deploying).',
+      ),
     )
     .addHelpText('after', deployExamples)
     .action(
