@@ -48,13 +48,19 @@ export interface LockRequest {
   forceUnlock?: boolean;
 }
 
+/** The lock operations of the ledger table (ReleasesTable), so the lock's life cycle can be tested in memory. */
+export type LockTable = Pick<
+  ReleasesTable,
+  'getLock' | 'acquireLock' | 'refreshLock' | 'releaseLock' | 'breakLock'
+>;
+
 /** A lock this run holds; `release()` gives it back (safe to call twice). */
 export interface HeldLock {
   readonly lock: DeployLock;
   release(): Promise<void>;
 }
 
-async function breakLock(ctx: Context, table: ReleasesTable, request: LockRequest): Promise<void> {
+async function breakLock(ctx: Context, table: LockTable, request: LockRequest): Promise<void> {
   const broken = await table.breakLock(request.app, request.environment);
   if (broken === undefined) {
     ctx.ui.info(`--force-unlock: no deploy lock was held for ${request.app} in ${request.environment}.`);
@@ -66,12 +72,17 @@ async function breakLock(ctx: Context, table: ReleasesTable, request: LockReques
   );
 }
 
-async function acquire(ctx: Context, table: ReleasesTable, request: LockRequest): Promise<DeployLock> {
+async function acquire(
+  ctx: Context,
+  table: LockTable,
+  request: LockRequest,
+  holder: string,
+): Promise<DeployLock> {
   const now = ctx.clock.now();
   const lock: DeployLock = {
     app: request.app,
     environment: request.environment,
-    holder: await actorArn(ctx),
+    holder,
     host: `${hostname()} (pid ${process.pid})`,
     purpose: request.purpose,
     acquiredAt: now.toISOString(),
@@ -81,15 +92,15 @@ async function acquire(ctx: Context, table: ReleasesTable, request: LockRequest)
   if (await table.acquireLock(lock, now)) {
     return lock;
   }
-  const holder = await table.getLock(request.app, request.environment);
+  const other = await table.getLock(request.app, request.environment);
   // Released (or expired) between our write and our read: one more try decides it.
   if (
-    (holder === undefined || isLockExpired(holder, now)) &&
+    (other === undefined || isLockExpired(other, now)) &&
     (await table.acquireLock(lock, ctx.clock.now()))
   ) {
     return lock;
   }
-  const current = holder ?? (await table.getLock(request.app, request.environment));
+  const current = other ?? (await table.getLock(request.app, request.environment));
   if (current === undefined) {
     throw new ConflictError(
       `Could not take the deploy lock of ${request.app} in ${request.environment}: it changed hands twice while we tried`,
@@ -101,12 +112,7 @@ async function acquire(ctx: Context, table: ReleasesTable, request: LockRequest)
 }
 
 /** Pushes the lock's expiry forward every few minutes until `stop` aborts. */
-async function keepAlive(
-  ctx: Context,
-  table: ReleasesTable,
-  lock: DeployLock,
-  stop: AbortSignal,
-): Promise<void> {
+async function keepAlive(ctx: Context, table: LockTable, lock: DeployLock, stop: AbortSignal): Promise<void> {
   while (!stop.aborted) {
     try {
       await ctx.clock.sleep(lockRefreshMs, stop);
@@ -130,34 +136,53 @@ async function keepAlive(
 /** Takes the deploy lock (breaking a stale one first with forceUnlock); throws ConflictError naming the holder. */
 export async function acquireDeployLock(ctx: Context, request: LockRequest): Promise<HeldLock> {
   const table = await openReleases(ctx, { create: true });
+  return lockIn(ctx, table, request, await actorArn(ctx));
+}
+
+/**
+ * acquireDeployLock on a given table, for `holder` (an STS caller ARN). While the lock is held, its release is also registered as a last-chance
+ * cleanup (ctx.cleanups), so a second Ctrl-C, which quits without unwinding, still gives the lock back.
+ */
+export async function lockIn(
+  ctx: Context,
+  table: LockTable,
+  request: LockRequest,
+  holder: string,
+): Promise<HeldLock> {
   if (request.forceUnlock === true) {
     await breakLock(ctx, table, request);
   }
-  const lock = await acquire(ctx, table, request);
+  const lock = await acquire(ctx, table, request, holder);
   ctx.ui.debug(`Took the deploy lock of ${request.app} in ${request.environment} until ${lock.expiresAt}.`);
   const stop = new AbortController();
   const refresher = keepAlive(ctx, table, lock, stop.signal);
-  let released = false;
+  let releasing: Promise<void> | undefined;
+  const giveBack = async (): Promise<void> => {
+    stop.abort();
+    await refresher;
+    try {
+      if (!(await table.releaseLock(lock))) {
+        ctx.ui.warn(
+          `The deploy lock of ${lock.app} in ${lock.environment} was no longer ours when we finished.`,
+        );
+      }
+    } catch (error) {
+      ctx.ui.warn(
+        `Could not release the deploy lock of ${lock.app} in ${lock.environment} (${messageOf(error)}); ` +
+          `it expires at ${lock.expiresAt}, or the next deploy can pass --force-unlock.`,
+      );
+    }
+  };
+  // The same promise for every caller: a second Ctrl-C during a normal release waits for that release.
+  const release = (): Promise<void> => (releasing ??= giveBack());
+  const unregister = ctx.cleanups.add(release);
   return {
     lock,
     async release() {
-      if (released) {
-        return;
-      }
-      released = true;
-      stop.abort();
-      await refresher;
       try {
-        if (!(await table.releaseLock(lock))) {
-          ctx.ui.warn(
-            `The deploy lock of ${lock.app} in ${lock.environment} was no longer ours when we finished.`,
-          );
-        }
-      } catch (error) {
-        ctx.ui.warn(
-          `Could not release the deploy lock of ${lock.app} in ${lock.environment} (${messageOf(error)}); ` +
-            `it expires at ${lock.expiresAt}, or the next deploy can pass --force-unlock.`,
-        );
+        await release();
+      } finally {
+        unregister();
       }
     },
   };
