@@ -84,13 +84,10 @@ export async function editConfig(ctx: Context, input: EditConfigInput): Promise<
   const loaded = await loadConfig(ctx, input.environment, input.app);
   const desired =
     early === undefined ? await editInEditor(ctx, loaded, input) : early(loaded.values, ctx, input);
-  if (desired === undefined) {
+  const changes = desired === undefined ? [] : diffConfig(loaded.values, desired);
+  if (desired === undefined || changes.length === 0) {
     ctx.ui.warn('No changes made, exiting.');
-    return;
-  }
-  const changes = diffConfig(loaded.values, desired);
-  if (changes.length === 0) {
-    ctx.ui.warn('No changes made, exiting.');
+    summarize(ctx, [], input);
     return;
   }
   previewChanges(ctx, changes, input);
@@ -207,9 +204,14 @@ function report(ctx: Context, changes: readonly ConfigChange[], input: EditConfi
   ctx.ui.success(
     `Updated ${input.app} in ${input.environment}: ${counts.add} added, ${counts.change} changed, ${counts.remove} removed.`,
   );
+  summarize(ctx, changes, input);
+  ctx.ui.info('Running containers keep the old values until the next deploy.');
+  ctx.ui.recommend([`cloudlift deploy_service -e ${input.environment} --name ${input.app}`]);
+}
+
+/** `--json`: the keys added, changed and removed (empty lists when nothing changed), so scripts always get an object. */
+function summarize(ctx: Context, changes: readonly ConfigChange[], input: EditConfigInput): void {
   if (ctx.globals.json) {
     ctx.ui.json({ environment: input.environment, app: input.app, ...keysByKind(changes) });
   }
-  ctx.ui.info('Running containers keep the old values until the next deploy.');
-  ctx.ui.recommend([`cloudlift deploy_service -e ${input.environment} --name ${input.app}`]);
 }

@@ -268,6 +268,15 @@ describe('edit_config --set / --unset', () => {
     const result = await editConfig('same', ['--set', 'A=same-value', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('No changes made');
+    const json = await editConfig('same', ['--set', 'A=same-value', '--yes', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      environment,
+      app: 'same',
+      added: [],
+      changed: [],
+      removed: [],
+    });
   });
 
   it('names a missing environment and how to create it', async () => {
@@ -388,9 +397,15 @@ describe('edit_config in $VISUAL', () => {
 
   it('says "No changes made" when the editor saves nothing new', async () => {
     await seed('unchanged', { A: 'value-a-1' });
-    const result = await editConfig('unchanged', ['--yes'], { env: editorEnv('unchanged', {}) });
+    const result = await editConfig('unchanged', ['--yes', '--json'], { env: editorEnv('unchanged', {}) });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('No changes made');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      app: 'unchanged',
+      added: [],
+      changed: [],
+      removed: [],
+    });
   });
 
   it('changes nothing when the editor crashes, and removes the temp file', async () => {
