@@ -123,9 +123,68 @@ export function isNoTarget(value: Release | NoTarget): value is NoTarget {
   return 'problem' in value;
 }
 
-/** The command that undoes a rollback: roll back to the release that was the latest before it. */
-export function undoCommand(app: string, environment: string, previousLatest: number): string {
-  return `cloudlift rollback -e ${environment} --name ${app} --to ${previousLatest}`;
+/** The command that rolls back to release `number`. */
+export function undoCommand(app: string, environment: string, number: number): string {
+  return `cloudlift rollback -e ${environment} --name ${app} --to ${number}`;
+}
+
+/** One ECS service and the task definition it ran when a rollback started. */
+export interface RunningService {
+  component: string;
+  ecsService: string;
+  taskDefinition: string;
+}
+
+/**
+ * The release that undoes a rollback: the newest successful release whose task definitions are exactly what the
+ * rolled-back services ran when the rollback started. Never a release that recorded no task definitions (it failed
+ * before registering) or that has not finished. Undefined when no release fits (e.g. deploys made by hand).
+ */
+export function undoTarget(
+  releases: readonly Release[],
+  running: readonly RunningService[],
+): Release | undefined {
+  if (running.length === 0) {
+    return undefined;
+  }
+  const ran = new Map(running.map((service) => [service.component, service.taskDefinition]));
+  return [...releases]
+    .sort((a, b) => b.number - a.number)
+    .find(
+      (release) =>
+        release.outcome === 'succeeded' &&
+        release.services.length > 0 &&
+        release.services.every((service) => ran.get(service.component) === service.taskDefinition) &&
+        running.every((service) => release.services.some((s) => s.component === service.component)),
+    );
+}
+
+/** How to undo a rollback: the release it goes back to, or none (then `command` is UpdateService calls). */
+export interface UndoInstruction {
+  release?: number;
+  command: string;
+}
+
+/** The way back from a rollback: `cloudlift rollback --to N`, else the UpdateService calls that restore each service. */
+export function undoInstruction(
+  app: string,
+  environment: string,
+  cluster: string,
+  releases: readonly Release[],
+  running: readonly RunningService[],
+): UndoInstruction {
+  const target = undoTarget(releases, running);
+  if (target !== undefined) {
+    return { release: target.number, command: undoCommand(app, environment, target.number) };
+  }
+  const command = running
+    .map(
+      (service) =>
+        `aws ecs update-service --cluster ${cluster} --service ${service.ecsService} ` +
+        `--task-definition ${taskDefinitionLabel(service.taskDefinition)}`,
+    )
+    .join(' && ');
+  return { command };
 }
 
 /**

@@ -12,9 +12,9 @@ import {
   chooseRollbackTarget,
   isNoTarget,
   taskDefinitionLabel,
-  undoCommand,
+  undoInstruction,
 } from '../core/releases.js';
-import type { Release, ServiceRevision } from '../core/releases.js';
+import type { Release, RunningService, ServiceRevision, UndoInstruction } from '../core/releases.js';
 import { registrationOf } from '../core/task-definition.js';
 import type { ContainerDefinition } from '../core/task-definition.js';
 import { CloudliftError, ConflictError, messageOf } from '../errors.js';
@@ -45,13 +45,15 @@ interface Step {
   /** The task definition to roll out (the release's, or a copy of it when ECS marked it INACTIVE). */
   taskDefinition: string | { copyOf: string };
   containers: ContainerDefinition[];
+  /** The task definition the ECS service runs before the rollback (undefined: no such service in the cluster). */
+  running?: string;
 }
 
-/** The release to restore and the latest one (what the undo command goes back to). */
+/** The release to restore, the latest one (a release recorded later means someone else acted) and those read. */
 async function chooseTarget(
   ctx: Context,
   options: RollbackOptions,
-): Promise<{ target: Release; latest: Release }> {
+): Promise<{ target: Release; latest: Release; releases: Release[] }> {
   const { app, environment } = options;
   const recent = await listReleases(ctx, app, environment, 100);
   const older = options.to !== undefined && !recent.some((release) => release.number === options.to);
@@ -67,7 +69,7 @@ async function chooseTarget(
       hint: `See the releases with \`cloudlift releases -e ${environment} --name ${app}\` and pick one with --to N.`,
     });
   }
-  return { target, latest };
+  return { target, latest, releases: pool };
 }
 
 /** Checks every service of the release against the current stack and ECS, without changing anything. */
@@ -91,7 +93,10 @@ async function planSteps(
         },
       );
     }
-    const described = await ecs.describeTaskDefinition(revision.taskDefinition);
+    const [described, snapshot] = await Promise.all([
+      ecs.describeTaskDefinition(revision.taskDefinition),
+      ecs.describeService(clusterName(options.environment), service.ecsServiceName),
+    ]);
     const containers = (described.definition.containerDefinitions ?? []) as ContainerDefinition[];
     const inactive = described.status !== 'ACTIVE';
     if (inactive) {
@@ -104,6 +109,7 @@ async function planSteps(
       ecsService: service.ecsServiceName,
       taskDefinition: inactive ? { copyOf: described.arn } : described.arn,
       containers,
+      ...(snapshot === undefined ? {} : { running: snapshot.service.taskDefinition }),
     });
   }
   for (const service of current.filter((s) => !target.services.some((r) => r.component === s.logicalName))) {
@@ -150,13 +156,13 @@ export async function rollback(
   const { app, environment } = options;
   const region = await environmentRegion(ctx, environment);
   const ecs = await ecsApi(ctx, region);
-  const { target, latest } = await chooseTarget(ctx, options);
+  const { target, latest, releases } = await chooseTarget(ctx, options);
   ctx.ui.step(
     `Rolling ${app} in ${environment} back to release v${target.number} (${target.version ?? 'unknown version'}, deployed ${target.startedAt})`,
   );
   const steps = await planSteps(ctx, ecs, options, target, region);
   await warnAboutConfig(ctx, options, target, region);
-  const undo = undoCommand(app, environment, latest.number);
+  const undo = undoInstruction(app, environment, clusterName(environment), releases, runningBefore(steps));
   const lock = {
     app,
     environment,
@@ -191,14 +197,24 @@ export async function rollback(
       recording.note({ services: done.flatMap((result) => revisionOf(result, steps)) });
       ctx.ui.info('');
       view.summary(done);
-      ctx.ui.info(`Undo this rollback with: ${undo}`);
+      sayUndo(ctx, undo);
       assertDeployed(environment, app, done);
     });
   });
   ctx.ui.success(
     `Rolled ${app} in ${environment} back to v${target.number}; recorded as release v${release.number}`,
   );
-  return { release, undo };
+  return { release, undo: undo.command };
+}
+
+function sayUndo(ctx: Context, undo: UndoInstruction): void {
+  if (undo.release !== undefined) {
+    ctx.ui.info(`Undo this rollback with: ${undo.command}`);
+  } else if (undo.command !== '') {
+    ctx.ui.info(
+      `Undo this rollback with (no successful release in the ledger has what ran before): ${undo.command}`,
+    );
+  }
 }
 
 /** A release recorded between choosing the target and taking the lock changes what "back" means: start over. */
@@ -272,6 +288,15 @@ async function rollOne(
     previousTaskDefinition: snapshot.service.taskDefinition,
     elapsedMs: ctx.clock.now().getTime() - started,
   };
+}
+
+/** What each rolled-back service ran before the rollback: what undoing it restores. */
+function runningBefore(steps: readonly Step[]): RunningService[] {
+  return steps.flatMap((step) =>
+    step.running === undefined || step.running === ''
+      ? []
+      : [{ component: step.revision.component, ecsService: step.ecsService, taskDefinition: step.running }],
+  );
 }
 
 const noProgress = { desired: 0, running: 0, pending: 0, oldRunning: 0, failedTasks: 0, text: '' };

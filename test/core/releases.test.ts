@@ -15,6 +15,8 @@ import {
   releaseRows,
   taskDefinitionLabel,
   undoCommand,
+  undoInstruction,
+  undoTarget,
 } from '../../src/core/releases.js';
 import type { DeployLock, Release, ReleaseOutcome } from '../../src/core/releases.js';
 
@@ -104,6 +106,69 @@ describe('chooseRollbackTarget', () => {
     expect(chooseRollbackTarget(ledger, 4)).toMatchObject({
       problem: expect.stringContaining('no task definitions'),
     });
+  });
+});
+
+describe('undo of a rollback', () => {
+  const ran = (revision: number) => [
+    { component: 'Web', ecsService: 'shop-staging-Web-1', taskDefinition: td(revision) },
+  ];
+
+  it('latest release failed before registering: goes back to what ran, not to that release', () => {
+    // v8 deployed WebFamily:8; v9's build failed (no task definitions): the rollback starts from WebFamily:8.
+    const ledger = [release(7, 'succeeded'), release(8, 'succeeded'), release(9, 'failed', { services: [] })];
+    expect(undoTarget(ledger, ran(8))?.number).toBe(8);
+    expect(undoInstruction('shop', 'staging', 'cluster-staging', ledger, ran(8))).toEqual({
+      release: 8,
+      command: 'cloudlift rollback -e staging --name shop --to 8',
+    });
+  });
+
+  it('never names an unfinished, failed or empty release, even when its task definitions run', () => {
+    const ledger = [
+      release(5, 'succeeded'),
+      release(6, 'in-progress', { services: ran(5) }),
+      release(7, 'failed', { services: ran(5) }),
+      release(8, 'succeeded', { services: [] }),
+    ];
+    expect(undoTarget(ledger, ran(5))?.number).toBe(5);
+  });
+
+  it('takes the newest successful release with those task definitions (a rollback release counts)', () => {
+    const ledger = [
+      release(1, 'succeeded'),
+      release(2, 'succeeded'),
+      release(3, 'succeeded', { kind: 'rollback', rollbackOf: 1, services: ran(1) }),
+    ];
+    expect(undoTarget(ledger, ran(1))?.number).toBe(3);
+  });
+
+  it('needs every rolled-back service to match', () => {
+    const both = (web: number, worker: number) => [
+      ...ran(web),
+      { component: 'Worker', ecsService: 'shop-staging-Worker-1', taskDefinition: td(100 + worker) },
+    ];
+    const ledger = [
+      release(1, 'succeeded', { services: both(1, 1) }),
+      release(2, 'succeeded', { services: ran(2) }),
+    ];
+    expect(undoTarget(ledger, both(1, 1))?.number).toBe(1);
+    expect(undoTarget(ledger, both(1, 2))).toBeUndefined();
+    expect(undoTarget(ledger, both(2, 2))).toBeUndefined(); // v2 does not know Worker
+  });
+
+  it('falls back to the UpdateService commands when no release fits (e.g. a deploy made by hand)', () => {
+    const running = [
+      { component: 'Web', ecsService: 'shop-staging-Web-1', taskDefinition: td(42) },
+      { component: 'Worker', ecsService: 'shop-staging-Worker-1', taskDefinition: td(43) },
+    ];
+    expect(undoInstruction('shop', 'staging', 'cluster-staging', [release(1, 'succeeded')], running)).toEqual(
+      {
+        command:
+          'aws ecs update-service --cluster cluster-staging --service shop-staging-Web-1 --task-definition WebFamily:42 && ' +
+          'aws ecs update-service --cluster cluster-staging --service shop-staging-Worker-1 --task-definition WebFamily:43',
+      },
+    );
   });
 });
 

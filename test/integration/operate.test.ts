@@ -264,6 +264,42 @@ describe('a failed deploy', () => {
   });
 });
 
+describe('the undo command of a rollback', () => {
+  it('latest release failed before registering: the undo goes back to what ran, not to that release', async () => {
+    const before = await releases();
+    const running = before.find((r) => r.outcome === 'succeeded');
+    expect(Object.fromEntries(running?.services.map((s) => [s.component, s.taskDefinition]) ?? [])).toEqual(
+      await runningTaskDefinitions(),
+    );
+    // A deploy whose image build failed: recorded as failed, with no task definitions.
+    const failed = (before[0]?.number ?? 0) + 1;
+    await documents().send(
+      new PutCommand({
+        TableName: 'cloudlift_releases',
+        Item: {
+          app_environment: 'shop:staging',
+          release: failed,
+          app: 'shop',
+          environment,
+          kind: 'deploy',
+          outcome: 'failed',
+          started_at: new Date().toISOString(),
+          actor: 'arn:aws:iam::123456789012:user/bob',
+          services: [],
+          version: 'broken-build',
+          reason: 'docker build exited with status 1',
+        },
+      }),
+    );
+    const result = await cloudlift(scoped('rollback', '--to', '1'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `Undo this rollback with: cloudlift rollback -e staging --name shop --to ${running?.number ?? '?'}`,
+    );
+    expect(result.stderr).not.toContain(`--to ${failed}`);
+  });
+});
+
 describe('status', () => {
   it('shows counts, the deployed release and image, events, and drift as unknown (moto has no drift API)', async () => {
     const ledger = await releases();
