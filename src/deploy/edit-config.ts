@@ -5,7 +5,7 @@ import { parameterStore } from '../aws/ssm.js';
 import type { ParameterStore, StoredParameter } from '../aws/ssm.js';
 import { countChanges, diffConfig, keysByKind, listLines, listObject } from '../core/config/env-diff.js';
 import type { ConfigChange } from '../core/config/env-diff.js';
-import { describeProblems, parseAssignments, parseEnvText } from '../core/config/env-file.js';
+import { describeProblems, parseAssignments, parseEnvText, splitByLineFit } from '../core/config/env-file.js';
 import { checkEnvSample, describeEnvSampleMismatch, envSampleFixHint } from '../core/env-sample.js';
 import { parameterPrefix } from '../core/naming.js';
 import { AbortedError, UsageError, ValidationError } from '../errors.js';
@@ -68,7 +68,17 @@ export async function listConfig(
     ctx.ui.warn(`No variables are stored for ${input.app} in ${input.environment} (${loaded.prefix}).`);
     ctx.ui.recommend([`cloudlift edit_config -e ${input.environment} --name ${input.app} --set KEY=VALUE`]);
   } else {
-    ctx.ui.data(listLines(loaded.values, input.reveal).join('\n'));
+    // Only values one KEY=VALUE line holds exactly, so `--list --reveal > .env` is a file --from-file takes back.
+    const { lines, kept } = splitByLineFit(loaded.values);
+    if (kept.length > 0) {
+      ctx.ui.warn(
+        `Not listed: ${kept.join(', ')} (multi-line values or trailing spaces, which a KEY=VALUE line cannot hold). ` +
+          '`--list --json` shows them; --from-file keeps them unchanged.',
+      );
+    }
+    if (Object.keys(lines).length > 0) {
+      ctx.ui.data(listLines(lines, input.reveal).join('\n'));
+    }
     if (!input.reveal) {
       ctx.ui.info(ctx.ui.colors.dim('Values are masked; add --reveal to print them in full.'));
     }
@@ -145,20 +155,38 @@ async function checkedSource(ctx: Context, source: EditSource, prefix: string): 
     );
   }
   const where = source.path === '-' ? 'stdin' : source.path;
-  return (current, _context, input) => {
-    const removed = Object.keys(current).filter((key) => !Object.hasOwn(parsed.values, key));
+  return (current, context, input) => {
+    const desired = { ...parsed.values };
+    // A file cannot hold these values (so `--list` leaves them out); as in the editor, they stay as they are.
+    const kept = splitByLineFit(current).kept.filter((key) => !Object.hasOwn(desired, key));
+    for (const key of kept) {
+      desired[key] = current[key] ?? '';
+    }
+    const removed = Object.keys(current).filter((key) => !Object.hasOwn(desired, key));
     if (Object.keys(parsed.values).length === 0 && removed.length > 0 && source.allowEmpty !== true) {
       // An empty source is far more often a failed `vault read ... |` than a wish to wipe everything; SSM has no undo.
-      throw refuseEmptySource(where, removed.length, input);
+      throw refuseEmptySource(where, removed.length, Object.keys(current).length, input);
     }
-    return parsed.values;
+    if (kept.length > 0) {
+      context.ui.info(
+        `Kept unchanged: ${kept.join(', ')} (multi-line values or trailing spaces, which a KEY=VALUE line cannot ` +
+          'hold). Change them with --set, remove them with --unset.',
+      );
+    }
+    return desired;
   };
 }
 
-function refuseEmptySource(where: string, count: number, input: EditConfigInput): ValidationError {
+function refuseEmptySource(
+  where: string,
+  count: number,
+  total: number,
+  input: EditConfigInput,
+): ValidationError {
   const fromFile = where === 'stdin' ? '-' : where;
+  const what = count === total ? `all ${count}` : `${count} of the ${total}`;
   return new ValidationError(
-    `${where} has no KEY=VALUE lines; refusing to remove all ${count} variables of ${input.app} in ${input.environment}`,
+    `${where} has no KEY=VALUE lines; refusing to remove ${what} variable${total === 1 ? '' : 's'} of ${input.app} in ${input.environment}`,
     {
       code: 'EmptySource',
       hint:

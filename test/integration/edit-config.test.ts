@@ -345,6 +345,32 @@ describe('edit_config --from-file and --list', () => {
     expect(lines.stdout).toBe(`LONG=${long}\nSHORT=tiny\n`);
   });
 
+  it('round-trips --list --reveal through --from-file, keeping values a line cannot hold', async () => {
+    const pem = `-----BEGIN KEY-----\n${secret('pem-list')}\n-----END KEY-----\n`;
+    const padded = `${secret('padded')}  `;
+    const plain = secret('plain');
+    await seed('round-trip', { PEM: pem, PADDED: padded, PLAIN: plain });
+    const listed = await editConfig('round-trip', ['--list', '--reveal']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe(`PLAIN=${plain}\n`);
+    expect(listed.stderr).toContain('Not listed: PADDED, PEM');
+    const masked = await editConfig('round-trip', ['--list']);
+    expect(masked.stdout).toBe(`PLAIN=s3****${plain.slice(-2)}\n`);
+    expect(masked.stderr).toContain('Not listed: PADDED, PEM');
+    const json = await editConfig('round-trip', ['--list', '--json', '--reveal']);
+    expect(JSON.parse(json.stdout)).toEqual({ PADDED: padded, PEM: pem, PLAIN: plain });
+    writeFileSync(join(scratch, 'round-trip.env'), listed.stdout);
+    const back = await editConfig('round-trip', ['--from-file', 'round-trip.env', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toContain('Kept unchanged');
+    expect(back.stderr).toContain('No changes made');
+    const changed = secret('plain-2');
+    writeFileSync(join(scratch, 'round-trip.env'), `PLAIN=${changed}\n`);
+    const replaced = await editConfig('round-trip', ['--from-file', 'round-trip.env', '--yes']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(await stored('round-trip')).toEqual({ PEM: pem, PADDED: padded, PLAIN: changed });
+  });
+
   it('warns when the result no longer matches env.sample in the current folder', async () => {
     const folder = mkdtempSync(join(scratch, 'app-'));
     writeFileSync(join(folder, 'env.sample'), 'A=example\nB=example\n');
