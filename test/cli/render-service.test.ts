@@ -16,7 +16,12 @@ const config = {
     Web: {
       command: null,
       memory_reservation: 256,
-      http_interface: { internal: false, restrict_access_to: ['0.0.0.0/0'], container_port: 3000 },
+      http_interface: {
+        internal: false,
+        restrict_access_to: ['0.0.0.0/0'],
+        container_port: 3000,
+        hostnames: ['web.example.com'],
+      },
     },
     Worker: { command: 'bin/worker', memory_reservation: 128, fargate: { cpu: 256, memory: 512 } },
   },

@@ -28,6 +28,7 @@ function serviceConfig(overrides: Record<string, unknown> = {}) {
           restrict_access_to: ['0.0.0.0/0'],
           container_port: 8080,
           alb_mode: 'dedicated',
+          hostnames: ['shop.example.com'],
         },
       },
       ShopWorker: { command: 'bin/worker', memory_reservation: 128, fargate: { cpu: 256, memory: 512 } },

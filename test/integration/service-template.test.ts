@@ -72,7 +72,13 @@ async function create(app: string, document: Record<string, unknown>, serviceFac
 const web = (http: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   command: null,
   memory_reservation: 256,
-  http_interface: { internal: false, restrict_access_to: ['0.0.0.0/0'], container_port: 8080, ...http },
+  http_interface: {
+    internal: false,
+    restrict_access_to: ['0.0.0.0/0'],
+    container_port: 8080,
+    hostnames: ['web.cloudlift.test'],
+    ...http,
+  },
   ...extra,
 });
 

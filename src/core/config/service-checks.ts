@@ -102,24 +102,11 @@ export function effectiveLogging(settings: ServiceSettings, defaults: ServiceDef
   return typeof fallback === 'string' && fallback !== '' ? fallback : 'awslogs';
 }
 
-function httpProblems(path: string, settings: ServiceSettings, defaults: ServiceDefaults): string[] {
-  const http = settings.http_interface;
-  const problems: string[] = [];
-  if (http === undefined) {
-    if (settings.health_check_grace_period_seconds !== undefined) {
-      problems.push(
-        `${path}.health_check_grace_period_seconds: only applies to services with an http_interface`,
-      );
-    }
-    return problems;
+function httpProblems(path: string, settings: ServiceSettings): string[] {
+  if (settings.http_interface === undefined && settings.health_check_grace_period_seconds !== undefined) {
+    return [`${path}.health_check_grace_period_seconds: only applies to services with an http_interface`];
   }
-  if (effectiveAlbMode(settings, defaults) === 'cluster' && (http.hostnames ?? []).length === 0) {
-    problems.push(
-      `${path}.http_interface.hostnames: alb_mode "cluster" routes by host name, so give 1 to 5 host names ` +
-        '(e.g. ["api.example.com"])',
-    );
-  }
-  return problems;
+  return [];
 }
 
 function sidecarProblems(path: string, key: string, settings: ServiceSettings): string[] {
@@ -198,10 +185,14 @@ function portProblems(path: string, settings: ServiceSettings): string[] {
   return [];
 }
 
-function hostnameClashes(config: ServiceConfig): string[] {
+/** Host names routed (cluster mode) to two services; in dedicated mode they are not routed, so they may repeat. */
+function hostnameClashes(config: ServiceConfig, defaults: ServiceDefaults): string[] {
   const owners = new Map<string, string>();
   const problems: string[] = [];
   for (const [key, settings] of Object.entries(config.services)) {
+    if (effectiveAlbMode(settings, defaults) !== 'cluster') {
+      continue;
+    }
     (settings.http_interface?.hostnames ?? []).forEach((host, index) => {
       const owner = owners.get(host.toLowerCase());
       if (owner !== undefined) {
@@ -224,13 +215,13 @@ export function checkServiceConfig(config: ServiceConfig, defaults: ServiceDefau
       problems.push(...fargateProblems(`${path}.fargate`, settings.fargate));
     }
     problems.push(
-      ...httpProblems(path, settings, defaults),
+      ...httpProblems(path, settings),
       ...sidecarProblems(path, key, settings),
       ...scalingProblems(path, settings),
       ...placementProblems(path, settings),
       ...portProblems(path, settings),
     );
   }
-  problems.push(...hostnameClashes(config));
+  problems.push(...hostnameClashes(config, defaults));
   return problems;
 }

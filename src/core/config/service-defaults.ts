@@ -15,14 +15,27 @@ export function defaultServiceKey(app: string): string {
   return alphanumeric(pascal(app)) || 'Web';
 }
 
-/** A placeholder host name for a new service routed by host on the environment's ALB; replace it with yours. */
+/** One DNS label (1..63 letters, digits, dashes; no dash at either end) made from a name. */
+function dnsLabel(name: string, fallback: string): string {
+  return (
+    name
+      .replace(/[^a-zA-Z0-9-]/g, '')
+      .slice(0, 63)
+      .replace(/^-+|-+$/g, '') || fallback
+  );
+}
+
+/**
+ * The placeholder host name of a new service, `<app>.<env>.internal`: the original requires host names in every
+ * http_interface; alb_mode "cluster" routes by them (replace it with yours), dedicated mode does not use them.
+ */
 export function placeholderHostname(app: string, environment: string): string {
-  return `${app}.${environment}.internal`;
+  return `${dnsLabel(app, 'app')}.${dnsLabel(environment, 'env')}.internal`;
 }
 
 /**
  * The configuration a new service starts from. Unlike the original's it validates as written: the notifications
- * ARN comes from the environment, and host names are only required (and then pre-filled) in alb_mode "cluster".
+ * ARN comes from the environment, and the host names the original requires hold a placeholder in both ALB modes.
  */
 export function defaultServiceConfig(input: {
   app: string;
@@ -43,7 +56,7 @@ export function defaultServiceConfig(input: {
           container_port: 80,
           health_check_path: '/elb-check',
           alb_mode: albMode,
-          hostnames: albMode === 'cluster' ? [placeholderHostname(input.app, input.environment)] : [],
+          hostnames: [placeholderHostname(input.app, input.environment)],
         },
         memory_reservation: 250,
         command: null,

@@ -35,7 +35,12 @@ const httpInterface = lenientObject({
   container_port: wholeNumber(1, 65535),
   health_check_path: z.string().regex(/^\//, 'must start with "/"').optional(),
   alb_mode: z.enum(['cluster', 'dedicated']).optional(),
-  hostnames: z.array(hostname).max(5).optional(),
+  // Required (1..5) in both ALB modes, as by the original's schema, which re-validates every record it saves: a
+  // record of ours without host names would break the next update_service of a teammate still on the Python tool.
+  hostnames: z
+    .array(hostname)
+    .min(1, 'give 1 to 5 host names, e.g. ["api.example.com"]')
+    .max(5, 'give at most 5 host names'),
 });
 
 const healthCheck = lenientObject({
@@ -139,6 +144,11 @@ const hint =
 /** zod's type names in the words a JSON author uses. */
 function plainWords(line: string): string {
   return line
+    .replace(
+      /(\.http_interface\.hostnames): is required \(an array\)$/,
+      '$1: is required: 1 to 5 host names, e.g. ["api.example.com"] (the original Cloudlift requires them in ' +
+        'every http_interface; only alb_mode "cluster" routes by them)',
+    )
     .replace(/expected an int, got/, 'must be a whole number, got')
     .replace(/\(an? (record|object)\)$/, '(an object)')
     .replace(/\(an int\)$/, '(a whole number)')

@@ -1,12 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests poke into free-form JSON documents and templates */
 import { describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../../src/core/config/service.js';
+import { isFqdn } from '../../../src/core/config/service-checks.js';
 import {
   defaultServiceConfig,
   defaultServiceKey,
   hideManagedKeys,
   injectAlbMode,
   injectFluentbitSidecar,
+  placeholderHostname,
   restoreHiddenKeys,
   servicesNeedingFluentbit,
 } from '../../../src/core/config/service-defaults.js';
@@ -45,6 +47,24 @@ describe('defaultServiceConfig', () => {
     expect(() => parseServiceConfig(document, { alb_mode: 'cluster' })).not.toThrow();
   });
 
+  it('pre-fills the placeholder host name in dedicated mode too (the original requires host names)', () => {
+    const document = defaultServiceConfig({
+      app: 'shop',
+      environment: 'prod',
+      notificationsArn: arn,
+      defaults: { alb_mode: 'dedicated' },
+    });
+    expect((document as any).services.Shop.http_interface.hostnames).toEqual(['shop.prod.internal']);
+  });
+
+  it.each([
+    ['x'.repeat(70), 'qa-', `${'x'.repeat(63)}.qa.internal`],
+    ['web', '-x-', 'web.x.internal'],
+  ])('makes a valid host name from app %s and environment %s', (app, environment, expected) => {
+    expect(placeholderHostname(app, environment)).toBe(expected);
+    expect(isFqdn(expected)).toBe(true);
+  });
+
   it('runs on the smallest Fargate size in a Fargate-only environment', () => {
     const document = defaultServiceConfig({
       app: 'shop',
@@ -74,7 +94,7 @@ describe('defaultServiceConfig', () => {
             container_port: 80,
             health_check_path: '/elb-check',
             alb_mode: 'dedicated',
-            hostnames: [],
+            hostnames: ['a.e.internal'],
           },
           memory_reservation: 250,
           command: null,

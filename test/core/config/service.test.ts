@@ -18,7 +18,7 @@ const valid = (): Doc => ({
         container_port: 80,
         health_check_path: '/elb-check',
         alb_mode: 'dedicated',
-        hostnames: [],
+        hostnames: ['web.example.com'],
       },
     },
     Worker: { command: 'bundle exec sidekiq', memory_reservation: 512 },
@@ -185,15 +185,31 @@ const invalid: Array<[string, (doc: Doc) => void, string, string]> = [
     'at most 5',
   ],
   [
-    'cluster mode without hostnames',
-    (doc) => (http(doc).alb_mode = 'cluster'),
+    'hostnames missing in dedicated mode (the original requires them in every http_interface)',
+    (doc) => delete http(doc).hostnames,
+    'services.Web.http_interface.hostnames',
+    'is required: 1 to 5 host names',
+  ],
+  [
+    'hostnames empty (the original default, which failed its own schema)',
+    (doc) => (http(doc).hostnames = []),
     'services.Web.http_interface.hostnames',
     'give 1 to 5 host names',
   ],
   [
-    'a hostname used by two services',
+    'cluster mode without hostnames',
+    (doc) => {
+      http(doc).alb_mode = 'cluster';
+      delete http(doc).hostnames;
+    },
+    'services.Web.http_interface.hostnames',
+    'is required',
+  ],
+  [
+    'a hostname routed to two services (cluster mode)',
     (doc) => {
       http(doc).hostnames = ['api.example.com'];
+      http(doc).alb_mode = 'cluster';
       doc.services.Api = {
         ...structuredClone(web(doc)),
         http_interface: { ...http(doc), hostnames: ['API.example.com'] },
@@ -417,11 +433,15 @@ describe('parseServiceConfig', () => {
     expect(error.details).toHaveLength(2);
   });
 
-  it("uses the environment's alb_mode default when the service has none", () => {
+  it("host names may repeat where nothing routes by them (dedicated), using the environment's alb_mode default", () => {
     const doc = valid();
     delete http(doc).alb_mode;
-    expect(problem(doc, { alb_mode: 'cluster' }).message).toContain('services.Web.http_interface.hostnames');
+    doc.services.Api = structuredClone(web(doc));
+    expect(problem(doc, { alb_mode: 'cluster' }).message).toContain(
+      'services.Api.http_interface.hostnames.0: "web.example.com" is already routed to Web',
+    );
     expect(() => parseServiceConfig(doc, { alb_mode: 'dedicated' })).not.toThrow();
+    expect(() => parseServiceConfig(doc)).not.toThrow();
   });
 });
 

@@ -22,6 +22,7 @@ const http = {
   restrict_access_to: ['0.0.0.0/0'],
   container_port: 3000,
   alb_mode: 'dedicated',
+  hostnames: ['web.example.com'],
 };
 
 function render(services: Record<string, unknown>, facts: Partial<ServiceFacts> = {}) {
