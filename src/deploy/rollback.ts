@@ -260,11 +260,9 @@ async function rollOne(
   const snapshot = await ecs.describeService(cluster, step.ecsService);
   if (snapshot === undefined) {
     const reason = `ECS service ${step.ecsService} is not in cluster ${cluster}`;
-    return {
-      name,
-      ecsServiceName: step.ecsService,
-      outcome: { kind: 'failed', reason, failures: [], progress: noProgress },
-    };
+    const outcome = { kind: 'failed' as const, reason, failures: [], progress: noProgress };
+    view.finished(name, outcome);
+    return { name, ecsServiceName: step.ecsService, outcome };
   }
   const taskDefinition = await resolveTaskDefinition(ecs, step);
   const outcome = await rollOut(ctx, {
@@ -279,7 +277,7 @@ async function rollOne(
     settings: options.settings,
     view,
   });
-  view.finished(name, outcome);
+  // rollOut has printed the verdict line already.
   return {
     name,
     ecsServiceName: step.ecsService,

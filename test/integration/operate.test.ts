@@ -155,6 +155,8 @@ describe('release ledger', () => {
       'Undo this rollback with: cloudlift rollback -e staging --name shop --to 2',
     );
     expect(result.stderr).toContain('recorded as release v3');
+    // One verdict line per service (it was printed twice).
+    expect(result.stderr.match(/│ ✔ deployed/g)).toHaveLength(2);
 
     const first = Object.fromEntries(before[1]?.services.map((s) => [s.component, s.taskDefinition]) ?? []);
     expect(await runningTaskDefinitions()).toEqual(first);
