@@ -141,8 +141,11 @@ export async function prepareServiceChange(
     withoutStamp(restoreHiddenKeys(document, masked.hidden));
   const prepare = (document: Record<string, unknown>, image: string | undefined) =>
     prepareServiceDocument(restore(document), { app: request.app, environment, fluentbitImage: image });
+  // A new app's --config-file is shown as all new: diffed against the generated default (which the user never saw),
+  // it would show as removals of services.<Default>.* plus additions.
+  const shown = stored === undefined && request.configFile !== undefined ? {} : masked.document;
   const edited = await editDocument(ctx, {
-    current: masked.document,
+    current: shown,
     isNew: stored === undefined,
     configFile: request.configFile,
     what: `service configuration of ${request.app} in ${request.environment}`,

@@ -121,6 +121,29 @@ describe('service records the original Cloudlift keeps loading', () => {
     expect(loadLikeOriginal('service', environment, item?.configuration)).toBe('ok');
   });
 
+  it('create_service --config-file for a new app shows the file as new, not as removals of a default never shown', async () => {
+    const web = { command: null, memory_reservation: 128 };
+    const result = await cli([
+      'create_service',
+      '-e',
+      environment,
+      '--name',
+      'cart',
+      '--config-file',
+      file('cart.json', {
+        // A topic that does not exist: the command stops after the preview, before anything is written.
+        notifications_arn: `${seed.snsTopicArn}-missing`,
+        services: { Web: web },
+      }),
+      '--yes',
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/add\s+.*services\.Web\.memory_reservation/);
+    expect(result.stderr).not.toMatch(/remove\s/);
+    expect(result.stderr).not.toContain('services.Cart');
+    expect(await storedItem('cart')).toBeUndefined();
+  });
+
   it('two saves at once: the second gets the conflict error and nothing of it is written', async () => {
     const theirs = file('theirs.json', originalConfiguration(320));
     // The scripted editor plays two people: while "our" editor is open, a colleague saves through the real CLI;
