@@ -1,5 +1,8 @@
 // The steps of edit_config after loading: the editor round (with re-open on invalid lines), the masked preview, the
 // concurrent-edit check against SSM versions, and applying puts and chunked deletes with an honest partial report.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { changeRows, countChanges } from '../core/config/env-diff.js';
 import type { ConfigChange } from '../core/config/env-diff.js';
@@ -38,6 +41,12 @@ export function editorText(
   return `${header.join('\n')}\n${serializeEnv(lines)}`;
 }
 
+/** What the user saved in the editor: the desired variables and the text they came from. */
+export interface EditorResult {
+  values: Record<string, string>;
+  text: string;
+}
+
 /**
  * Opens the variables in the editor until they parse (on a terminal the user may re-open to fix problems; without
  * one, problems fail the run). Returns the desired variables, or undefined when nothing was changed.
@@ -46,7 +55,7 @@ export async function editInEditor(
   ctx: Context,
   loaded: LoadedConfig,
   target: Target,
-): Promise<Record<string, string> | undefined> {
+): Promise<EditorResult | undefined> {
   const { lines, kept } = splitByLineFit(loaded.values);
   const initial = editorText(target, loaded.prefix, lines, kept);
   const flagsHint = `Use \`cloudlift edit_config -e ${target.environment} --name ${target.app} --set KEY=VALUE --unset KEY\` or \`--from-file FILE\` in scripts.`;
@@ -68,7 +77,7 @@ export async function editInEditor(
       for (const key of kept) {
         desired[key] ??= loaded.values[key] ?? '';
       }
-      return desired;
+      return { values: desired, text: current };
     }
     const problems = describeProblems(parsed.problems);
     const failure = new ValidationError(
@@ -155,6 +164,35 @@ export async function findConflicts(
   if (others.length > 0) {
     ctx.ui.info(`Changed by someone else meanwhile and left as they are now: ${others.join(', ')}.`);
   }
+}
+
+/**
+ * After a conflict the edited text would be lost, so it is kept in a private file (folder 0700, file 0600) that a
+ * `--from-file` re-run takes as it is: its header is comments, and values the editor did not show stay unchanged.
+ */
+export async function keepEditAfterConflict(
+  conflict: ConflictError,
+  text: string,
+  target: Target,
+): Promise<ConflictError> {
+  const again = `cloudlift edit_config -e ${target.environment} --name ${target.app}`;
+  let file: string;
+  try {
+    const folder = await mkdtemp(join(tmpdir(), 'cloudlift-edit-'));
+    await chmod(folder, 0o700);
+    file = join(folder, `${target.app}-${target.environment}.env`);
+    await writeFile(file, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    return new ConflictError(
+      conflict.message,
+      `Your edit could not be saved (${messageOf(error)}) and is discarded. Run \`${again}\` again to start from the current values.`,
+    );
+  }
+  return new ConflictError(
+    conflict.message,
+    `Your edit is saved in ${file} (readable only by you). Check it against the current values ` +
+      `(\`${again} --list --reveal\`), re-run with \`${again} --from-file ${file}\`, then delete the file.`,
+  );
 }
 
 /** Writes adds and changes (SecureString), then deletes removals in chunks; a failure names what was applied. */

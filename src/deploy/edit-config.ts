@@ -8,9 +8,15 @@ import type { ConfigChange } from '../core/config/env-diff.js';
 import { describeProblems, parseAssignments, parseEnvText, splitByLineFit } from '../core/config/env-file.js';
 import { checkEnvSample, describeEnvSampleMismatch, envSampleFixHint } from '../core/env-sample.js';
 import { parameterPrefix } from '../core/naming.js';
-import { AbortedError, UsageError, ValidationError } from '../errors.js';
+import { AbortedError, ConflictError, UsageError, ValidationError } from '../errors.js';
 import { environmentRegion } from './config-store.js';
-import { applyChanges, editInEditor, findConflicts, previewChanges } from './edit-config-steps.js';
+import {
+  applyChanges,
+  editInEditor,
+  findConflicts,
+  keepEditAfterConflict,
+  previewChanges,
+} from './edit-config-steps.js';
 import { readEnvSample } from './env-sample.js';
 import { readInputText } from './input-file.js';
 
@@ -92,8 +98,8 @@ export async function editConfig(ctx: Context, input: EditConfigInput): Promise<
   // Flags and files are checked before anything is read or written.
   const early = await checkedSource(ctx, input.source, prefix);
   const loaded = await loadConfig(ctx, input.environment, input.app);
-  const desired =
-    early === undefined ? await editInEditor(ctx, loaded, input) : early(loaded.values, ctx, input);
+  const edited = early === undefined ? await editInEditor(ctx, loaded, input) : undefined;
+  const desired = early === undefined ? edited?.values : early(loaded.values, ctx, input);
   const changes = desired === undefined ? [] : diffConfig(loaded.values, desired);
   if (desired === undefined || changes.length === 0) {
     ctx.ui.warn('No changes made, exiting.');
@@ -108,7 +114,13 @@ export async function editConfig(ctx: Context, input: EditConfigInput): Promise<
   if (!confirmed) {
     throw new AbortedError('Changes aborted: nothing was changed');
   }
-  await findConflicts(ctx, loaded, changes, input);
+  try {
+    await findConflicts(ctx, loaded, changes, input);
+  } catch (error) {
+    throw error instanceof ConflictError && edited !== undefined
+      ? await keepEditAfterConflict(error, edited.text, input)
+      : error;
+  }
   await applyChanges(ctx, loaded, changes);
   report(ctx, changes, input);
 }

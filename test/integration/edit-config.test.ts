@@ -1,9 +1,9 @@
 // edit_config end to end: the real CLI process against the moto testbed, with scripted $VISUAL editors. Every CLI
 // output of this file is collected and checked for the secret test values at the end (only --reveal may show them).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   DescribeParametersCommand,
   GetParameterCommand,
@@ -484,6 +484,17 @@ describe('edit_config in $VISUAL', () => {
     expect(result.stderr).toContain('Someone else changed A in Parameter Store while you were editing');
     expect(result.stderr).toContain('nothing was written');
     expect(await stored('conflict')).toEqual({ A: theirs, PORT: '80' });
+    // The edited text is not lost: it waits in a private file for a --from-file re-run.
+    const saved = /your edit is saved in (\S+\.env)/i.exec(result.stderr)?.[1] ?? '';
+    expect(saved, result.stderr).not.toBe('');
+    expect(result.stderr).toContain(`--from-file ${saved}`);
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(saved)).mode & 0o777).toBe(0o700);
+    expect(readFileSync(saved, 'utf8')).toContain(`A=${ours}\nPORT=81\n`);
+    const rerun = await editConfig('conflict', ['--from-file', saved, '--yes']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(await stored('conflict')).toEqual({ A: ours, PORT: '81' });
+    rmSync(dirname(saved), { recursive: true, force: true });
   });
 
   it('keeps a concurrent change to a key the user did not touch', async () => {
