@@ -16,82 +16,22 @@
 //   refuseExistingStack(ctx, subject) / requireExistingStack(ctx, subject)   the create/update pre-checks, for callers
 //     that check before they save a configuration.
 //   stackOutputs(ctx, ref): Promise<Record<string, string> | undefined>
+//
+// Layout: this file (public API, create path, reads), stack-update.ts (the change-set path), stack-run.ts (types and
+// the steps both share: template upload, existence checks, following an operation to its end).
 import { stackApi } from '../aws/cloudformation.js';
-import type { ChangeSetDescription, StackApi, StackDescription } from '../aws/cloudformation.js';
+import type { StackApi, StackDescription } from '../aws/cloudformation.js';
 import type { Context } from '../context.js';
-import { AbortedError, CloudliftError, InterruptedError, isCloudliftError } from '../errors.js';
-import { buildChangePreview, effectiveParameters } from '../core/change-preview.js';
-import type { ChangePreview } from '../core/change-preview.js';
-import { changeSetName } from '../core/naming.js';
-import {
-  classifyStackStatus,
-  isNoChangesReason,
-  operationOutcome,
-  rootCauseFailures,
-  updateBlocker,
-} from '../core/stack-status.js';
-import type { StackOperation } from '../core/stack-status.js';
-import type { Template } from '../core/templates/cdk.js';
-import { formatChangePreview } from '../ui/format/change-preview.js';
-import { formatElapsed } from '../core/duration.js';
-import { StackProgress } from '../ui/progress.js';
-import {
-  awsCli,
-  createInterruptedError,
-  stackBlockedError,
-  stackExistsError,
-  stackFailedError,
-  stackMissingError,
-  updateInterruptedError,
-} from './stack-messages.js';
+import { CloudliftError, InterruptedError, isCloudliftError } from '../errors.js';
+import { awsCli } from './stack-messages.js';
 import type { StackSubject } from './stack-messages.js';
-import { prepareTemplate } from './template-transport.js';
-import type { PreparedTemplate } from './template-transport.js';
-import { watchStack } from './stack-watch.js';
-import type { WatchResult } from './stack-watch.js';
+import { follow, prepare, refuseExisting, requireStack } from './stack-run.js';
+import type { StackRef, StackRequest, StackResult } from './stack-run.js';
 
 export type { StackDescription } from '../aws/cloudformation.js';
 export type { ChangePreview } from '../core/change-preview.js';
-
-/** Which stack, where. */
-export interface StackRef {
-  stackName: string;
-  region: string;
-}
-
-/** What to create or update. */
-export interface StackRequest extends StackRef {
-  template: Template;
-  parameters: Record<string, string>;
-  /** Stack tags (propagated to resources). @default unchanged on update, none on create */
-  tags?: Record<string, string>;
-  /** What the stack is to the user, for messages, e.g. `environment staging`. */
-  description: string;
-  /** S3 bucket for templates over 51,200 bytes. @default $CLOUDLIFT_TEMPLATE_BUCKET, else cloudlift-service-template */
-  templateBucket?: string;
-  /** The cloudlift commands for this stack, named in hints, e.g. `{ update: 'cloudlift update_environment -e staging' }`. */
-  commands?: { create?: string; update?: string };
-}
-
-/** A stack after a successful operation. */
-export interface StackResult {
-  stackId: string;
-  stackName: string;
-  status: string;
-  outputs: Record<string, string>;
-}
-
-/** The result of updateStack; `changed: false` when there was nothing to change (outputs are the current ones). */
-export interface UpdateResult extends StackResult {
-  changed: boolean;
-}
-
-/** The result of previewStackUpdate. */
-export interface StackPreview {
-  hasChanges: boolean;
-  /** Undefined when there are no changes. */
-  preview?: ChangePreview;
-}
+export type { StackPreview, StackRef, StackRequest, StackResult, UpdateResult } from './stack-run.js';
+export { previewStackUpdate, updateStack } from './stack-update.js';
 
 /** The stack, or undefined when it does not exist. */
 export async function describeStack(ctx: Context, ref: StackRef): Promise<StackDescription | undefined> {
@@ -143,235 +83,6 @@ export async function createStack(ctx: Context, request: StackRequest): Promise<
   return follow(ctx, api, request, 'create', stackId, undefined);
 }
 
-/** Updates a stack through a change set: preview, confirm, execute, follow. */
-export async function updateStack(ctx: Context, request: StackRequest): Promise<UpdateResult> {
-  const api = await stackApi(ctx, request.region);
-  const proposal = await proposeChanges(ctx, api, request);
-  if (proposal.changeSet === undefined) {
-    return { ...resultOf(proposal.stack), changed: false };
-  }
-  const { changeSet, stack } = proposal;
-  await confirmOrDiscard(ctx, api, request, changeSet.id);
-  if (ctx.signal.aborted) {
-    await api.deleteChangeSet(changeSet.id);
-    throw new InterruptedError(
-      'Interrupted before applying the changes: nothing changed (the change set was deleted)',
-    );
-  }
-  const afterEventId = await api.latestEventId(stack.stackId);
-  await api.executeChangeSet(changeSet.id);
-  const result = await follow(ctx, api, request, 'update', stack.stackId, afterEventId);
-  return { ...result, changed: true };
-}
-
-/** Shows what an update would change, without changing anything (the change set is deleted). */
-export async function previewStackUpdate(ctx: Context, request: StackRequest): Promise<StackPreview> {
-  const api = await stackApi(ctx, request.region);
-  const proposal = await proposeChanges(ctx, api, request);
-  if (proposal.changeSet === undefined) {
-    return { hasChanges: false };
-  }
-  await api.deleteChangeSet(proposal.changeSet.id);
-  ctx.ui.info(ctx.ui.colors.dim('Preview only: the change set was deleted and nothing was changed.'));
-  return { hasChanges: true, preview: proposal.preview };
-}
-
-async function prepare(ctx: Context, request: StackRequest): Promise<PreparedTemplate> {
-  return prepareTemplate(ctx, {
-    template: request.template,
-    parameters: request.parameters,
-    stackName: request.stackName,
-    region: request.region,
-    ...(request.templateBucket === undefined ? {} : { bucket: request.templateBucket }),
-  });
-}
-
-async function refuseExisting(api: StackApi, subject: StackSubject): Promise<void> {
-  const existing = await api.describe(subject.stackName);
-  if (existing !== undefined) {
-    throw stackExistsError(subject, existing.status, classifyStackStatus(existing.status).needsCleanup);
-  }
-}
-
-async function requireStack(api: StackApi, subject: StackSubject): Promise<StackDescription> {
-  const stack = await api.describe(subject.stackName);
-  if (stack === undefined) {
-    throw stackMissingError(subject);
-  }
-  return stack;
-}
-
-/** A change set ready to execute, or (no change set) nothing to change. */
-type Proposal =
-  | { stack: StackDescription; changeSet: ChangeSetDescription; preview: ChangePreview }
-  | { stack: StackDescription; changeSet?: undefined };
-
-/** Creates the change set and prints its preview; without a change set (deleted) when nothing would change. */
-async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest): Promise<Proposal> {
-  const stack = await requireStack(api, request);
-  const blocker = updateBlocker(stack.status);
-  if (blocker !== undefined) {
-    throw stackBlockedError(request, blocker);
-  }
-  const prepared = await prepare(ctx, request);
-  let changeSet: ChangeSetDescription | undefined;
-  try {
-    ctx.ui.info(`Preparing the changes to ${request.stackName} (${request.description})...`);
-    const id = await api.createChangeSet({
-      stackName: request.stackName,
-      changeSetName: changeSetName(ctx.clock.now(), prepared.digest),
-      template: prepared.source,
-      parameters: request.parameters,
-      ...(request.tags === undefined ? {} : { tags: request.tags }),
-    });
-    changeSet = id === undefined ? undefined : await waitForChangeSet(ctx, api, id);
-  } finally {
-    await prepared.cleanup(); // the change set holds its own copy of the template once created
-  }
-  if (
-    changeSet === undefined ||
-    (changeSet.status === 'FAILED' && isNoChangesReason(changeSet.statusReason))
-  ) {
-    if (changeSet !== undefined) {
-      await api.deleteChangeSet(changeSet.id);
-    }
-    ctx.ui.success(`No changes to ${request.stackName} (${request.description}): it is up to date.`);
-    return { stack };
-  }
-  if (changeSet.status === 'FAILED') {
-    await api.deleteChangeSet(changeSet.id);
-    throw new CloudliftError(
-      'ChangeSetFailed',
-      `CloudFormation could not prepare the changes to ${request.stackName}: ${changeSet.statusReason ?? 'no reason given'}`,
-      { hint: 'Nothing was changed. Fix the template or parameters named above and run the command again.' },
-    );
-  }
-  const preview = buildChangePreview(changeSet.changes, {
-    before: stack.parameters,
-    after: effectiveParameters(request.template, request.parameters, stack.parameters),
-  });
-  for (const line of formatChangePreview(preview, request, ctx.ui.colors)) {
-    ctx.ui.info(line);
-  }
-  return { stack, changeSet, preview };
-}
-
-/** Polls a new change set until CloudFormation has computed it (about once a second, as the original). */
-async function waitForChangeSet(ctx: Context, api: StackApi, id: string): Promise<ChangeSetDescription> {
-  try {
-    for (;;) {
-      const changeSet = await api.describeChangeSet(id);
-      if (changeSet.status !== 'CREATE_PENDING' && changeSet.status !== 'CREATE_IN_PROGRESS') {
-        return changeSet;
-      }
-      await ctx.clock.sleep(1_000, ctx.signal);
-    }
-  } catch (error) {
-    if (ctx.signal.aborted) {
-      await api.deleteChangeSet(id);
-      throw new InterruptedError('Interrupted before any change was made: the change set was deleted');
-    }
-    throw error;
-  }
-}
-
-/** Asks before executing; any way of not saying yes deletes the change set. */
-async function confirmOrDiscard(
-  ctx: Context,
-  api: StackApi,
-  request: StackRequest,
-  changeSetId: string,
-): Promise<void> {
-  let accepted: boolean;
-  try {
-    accepted = await ctx.ui.confirm(`Apply these changes to ${request.stackName}?`, {
-      flagHint: 'Pass --yes to apply them without asking. Nothing was changed: the change set was deleted.',
-    });
-  } catch (error) {
-    await api.deleteChangeSet(changeSetId);
-    // @inquirer/prompts reads Ctrl-C itself (raw mode) and rejects with ExitPromptError instead of a SIGINT.
-    if (!isCloudliftError(error) && (error as { name?: string }).name === 'ExitPromptError') {
-      throw new InterruptedError('Interrupted: nothing was changed (the change set was deleted)');
-    }
-    throw error;
-  }
-  if (!accepted) {
-    await api.deleteChangeSet(changeSetId);
-    throw new AbortedError(
-      `Not applied: nothing changed in ${request.stackName} (the change set was deleted)`,
-    );
-  }
-}
-
-/** Follows a started operation to its final state and turns the outcome into a result or an error. */
-async function follow(
-  ctx: Context,
-  api: StackApi,
-  subject: StackSubject,
-  operation: StackOperation,
-  stackId: string,
-  afterEventId: string | undefined,
-): Promise<StackResult> {
-  const verb = operation === 'create' ? 'Creating' : 'Updating';
-  const started = ctx.clock.now();
-  const progress = new StackProgress(ctx.ui, subject.stackName, {
-    title: `${verb} ${subject.description} (stack ${subject.stackName} in ${subject.region})`,
-    now: () => ctx.clock.now(),
-  });
-  let watched: WatchResult;
-  try {
-    watched = await watchStack({
-      api,
-      stackId,
-      stackName: subject.stackName,
-      ...(afterEventId === undefined ? {} : { afterEventId }),
-      watcher: progress,
-      clock: ctx.clock,
-      signal: ctx.signal,
-    });
-  } catch (error) {
-    progress.close({ redraw: !ctx.signal.aborted });
-    if (ctx.signal.aborted) {
-      throw await interrupted(api, subject, operation, stackId);
-    }
-    throw error;
-  }
-  progress.close();
-  const { stack, events } = watched;
-  if (operationOutcome(operation, stack.status) !== 'succeeded') {
-    const failures = rootCauseFailures(events, subject.stackName);
-    throw stackFailedError(operation, subject, stack.status, failures, ctx.ui.colors);
-  }
-  const elapsed = formatElapsed(ctx.clock.now().getTime() - started.getTime());
-  ctx.ui.success(
-    `${operation === 'create' ? 'Created' : 'Updated'} ${subject.description} (stack ${subject.stackName}) in ${elapsed}.`,
-  );
-  printOutputs(ctx, stack.outputs);
-  return resultOf(stack);
-}
-
-/** What Ctrl-C means: an update is cancelled (rolled back); a create goes on in the background. */
-async function interrupted(
-  api: StackApi,
-  subject: StackSubject,
-  operation: StackOperation,
-  stackId: string,
-): Promise<InterruptedError> {
-  if (operation === 'create') {
-    const stack = await api.describe(stackId).catch(() => undefined);
-    return createInterruptedError(subject, stack?.status);
-  }
-  let cancelled = false;
-  try {
-    await api.cancelUpdate(stackId);
-    cancelled = true;
-  } catch {
-    // Only an update in UPDATE_IN_PROGRESS can be cancelled; later phases (cleanup) already succeeded.
-  }
-  const stack = await api.describe(stackId).catch(() => undefined);
-  return updateInterruptedError(subject, stack?.status, cancelled);
-}
-
 /** CreateStack itself refused (template or parameter errors); say whether anything was left behind. */
 async function explainRejectedCreate(api: StackApi, subject: StackSubject, error: unknown): Promise<unknown> {
   if (!isCloudliftError(error) || error instanceof InterruptedError || error.code === 'StackExists') {
@@ -386,19 +97,4 @@ async function explainRejectedCreate(api: StackApi, subject: StackSubject, error
     cause: error,
     hint,
   });
-}
-
-function resultOf(stack: StackDescription): StackResult {
-  return { stackId: stack.stackId, stackName: stack.stackName, status: stack.status, outputs: stack.outputs };
-}
-
-function printOutputs(ctx: Context, outputs: Readonly<Record<string, string>>): void {
-  const keys = Object.keys(outputs).sort();
-  if (keys.length === 0) {
-    return;
-  }
-  ctx.ui.info(ctx.ui.colors.bold('Outputs:'));
-  for (const key of keys) {
-    ctx.ui.info(`  ${key}: ${outputs[key] ?? ''}`);
-  }
 }
