@@ -1,5 +1,6 @@
-// The errors the stack engine raises, each saying what state the stack is in and the exact command to run next.
-import { CloudliftError, InterruptedError } from '../errors.js';
+// The errors the stack engine raises, each saying what state the stack is in and the exact command to run next, and
+// the notes the stack commands add about their configuration record (saved before the stack change, or not at all).
+import { CloudliftError, InterruptedError, isCloudliftError } from '../errors.js';
 import type { ResourceFailure, StackOperation, UpdateBlocker } from '../core/stack-status.js';
 import type { Colors } from '../ui/output.js';
 import { failureLines } from '../ui/format/stack-events.js';
@@ -145,4 +146,34 @@ export function updateInterruptedError(
     message,
     `Watch it with \`${statusCommand(subject)}\`, then ${retry(subject, 'update')} if needed.`,
   );
+}
+
+/** The same error (code, exit code, details, cause) with its message and hint rewritten. */
+function amended(
+  error: unknown,
+  rewrite: (error: CloudliftError) => { message: string; hint: string | undefined },
+): unknown {
+  if (!isCloudliftError(error)) {
+    return error;
+  }
+  const { message, hint } = rewrite(error);
+  return new CloudliftError(error.code, message, {
+    ...(hint === undefined ? {} : { hint }),
+    cause: error.cause,
+    exitCode: error.exitCode,
+    soft: error.soft,
+    details: error.details,
+  });
+}
+
+/**
+ * An error after update_environment / update_service saved the configuration but before the stack took it (declined,
+ * Ctrl-C, a change set or update that failed): the stored configuration did change, so the message says so and how
+ * to apply it.
+ */
+export function withSavedConfiguration(error: unknown, updateCommand: string): unknown {
+  return amended(error, (original) => ({
+    message: `${original.message}. The configuration is saved; it is applied the next time you run \`${updateCommand}\``,
+    hint: original.hint,
+  }));
 }

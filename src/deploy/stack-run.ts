@@ -39,6 +39,11 @@ export interface StackRequest extends StackRef {
   description: string;
   /** S3 bucket for templates over 51,200 bytes. @default $CLOUDLIFT_TEMPLATE_BUCKET, else cloudlift-service-template */
   templateBucket?: string;
+  /**
+   * True when the caller saved the configuration before this update: an update that stops before executing then
+   * says the stack (not "nothing") was left unchanged, and the caller adds that the configuration is saved.
+   */
+  configurationSaved?: boolean;
   /** The cloudlift commands for this stack, named in hints, e.g. `{ update: 'cloudlift update_environment -e staging' }`. */
   commands?: { create?: string; update?: string };
 }

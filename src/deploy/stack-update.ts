@@ -14,6 +14,17 @@ import { stackBlockedError } from './stack-messages.js';
 import { follow, prepare, requireStack, resultOf } from './stack-run.js';
 import type { StackPreview, StackRequest, UpdateResult } from './stack-run.js';
 
+/**
+ * What an update that stopped before executing left unchanged: "nothing", or only the stack when the caller saved
+ * the configuration first (its own error then says the configuration is saved; see withSavedConfiguration).
+ */
+function unchanged(request: StackRequest, sentence = false): string {
+  if (request.configurationSaved === true) {
+    return `${sentence ? 'Stack' : 'stack'} ${request.stackName} was not changed`;
+  }
+  return sentence ? 'Nothing was changed' : 'nothing was changed';
+}
+
 /** Updates a stack through a change set: preview, confirm, execute, follow. */
 export async function updateStack(ctx: Context, request: StackRequest): Promise<UpdateResult> {
   const api = await stackApi(ctx, request.region);
@@ -26,7 +37,9 @@ export async function updateStack(ctx: Context, request: StackRequest): Promise<
   if (ctx.signal.aborted) {
     await api.deleteChangeSet(changeSet.id);
     throw new InterruptedError(
-      'Interrupted before applying the changes: nothing changed (the change set was deleted)',
+      request.configurationSaved === true
+        ? `Interrupted before applying the changes: ${unchanged(request)} (the change set was deleted)`
+        : 'Interrupted before applying the changes: nothing changed (the change set was deleted)',
     );
   }
   const afterEventId = await api.latestEventId(stack.stackId);
@@ -70,7 +83,7 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
       parameters: request.parameters,
       ...(request.tags === undefined ? {} : { tags: request.tags }),
     });
-    changeSet = id === undefined ? undefined : await waitForChangeSet(ctx, api, id);
+    changeSet = id === undefined ? undefined : await waitForChangeSet(ctx, api, request, id);
   } finally {
     await prepared.cleanup(); // the change set holds its own copy of the template once created
   }
@@ -89,7 +102,9 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
     throw new CloudliftError(
       'ChangeSetFailed',
       `CloudFormation could not prepare the changes to ${request.stackName}: ${changeSet.statusReason ?? 'no reason given'}`,
-      { hint: 'Nothing was changed. Fix the template or parameters named above and run the command again.' },
+      {
+        hint: `${unchanged(request, true)}. Fix the template or parameters named above and run the command again.`,
+      },
     );
   }
   const preview = buildChangePreview(changeSet.changes, {
@@ -103,7 +118,12 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
 }
 
 /** Polls a new change set until CloudFormation has computed it (about once a second, as the original). */
-async function waitForChangeSet(ctx: Context, api: StackApi, id: string): Promise<ChangeSetDescription> {
+async function waitForChangeSet(
+  ctx: Context,
+  api: StackApi,
+  request: StackRequest,
+  id: string,
+): Promise<ChangeSetDescription> {
   try {
     for (;;) {
       const changeSet = await api.describeChangeSet(id);
@@ -115,7 +135,11 @@ async function waitForChangeSet(ctx: Context, api: StackApi, id: string): Promis
   } catch (error) {
     if (ctx.signal.aborted) {
       await api.deleteChangeSet(id);
-      throw new InterruptedError('Interrupted before any change was made: the change set was deleted');
+      throw new InterruptedError(
+        request.configurationSaved === true
+          ? `Interrupted: ${unchanged(request)} (the change set was deleted)`
+          : 'Interrupted before any change was made: the change set was deleted',
+      );
     }
     throw error;
   }
@@ -131,20 +155,22 @@ async function confirmOrDiscard(
   let accepted: boolean;
   try {
     accepted = await ctx.ui.confirm(`Apply these changes to ${request.stackName}?`, {
-      flagHint: 'Pass --yes to apply them without asking. Nothing was changed: the change set was deleted.',
+      flagHint: `Pass --yes to apply them without asking. ${unchanged(request, true)}: the change set was deleted.`,
     });
   } catch (error) {
     await api.deleteChangeSet(changeSetId);
     // @inquirer/prompts reads Ctrl-C itself (raw mode) and rejects with ExitPromptError instead of a SIGINT.
     if (!isCloudliftError(error) && (error as { name?: string }).name === 'ExitPromptError') {
-      throw new InterruptedError('Interrupted: nothing was changed (the change set was deleted)');
+      throw new InterruptedError(`Interrupted: ${unchanged(request)} (the change set was deleted)`);
     }
     throw error;
   }
   if (!accepted) {
     await api.deleteChangeSet(changeSetId);
     throw new AbortedError(
-      `Not applied: nothing changed in ${request.stackName} (the change set was deleted)`,
+      request.configurationSaved === true
+        ? `Not applied: ${unchanged(request)} (the change set was deleted)`
+        : `Not applied: nothing changed in ${request.stackName} (the change set was deleted)`,
     );
   }
 }

@@ -13,6 +13,7 @@ import { environmentParameters, environmentStack, warnAbout } from './create-env
 import { environmentInput } from './environment-input.js';
 import { environmentPreflight } from './environment-preflight.js';
 import type { PreflightFacts } from './environment-preflight.js';
+import { withSavedConfiguration } from './stack-messages.js';
 
 /** What update_environment was asked for. */
 export interface UpdateEnvironmentRequest {
@@ -151,10 +152,14 @@ export async function updateEnvironment(ctx: Context, request: UpdateEnvironment
     cloudliftVersion,
     ...deployed,
   });
+  const saved = input.save !== undefined;
   const result = await updateStack(ctx, {
     ...subject,
     template,
     parameters: environmentParameters(environment, config),
+    configurationSaved: saved,
+  }).catch((error: unknown) => {
+    throw saved ? withSavedConfiguration(error, `cloudlift update_environment -e ${environment}`) : error;
   });
   if (result.changed) {
     ctx.ui.recommend([`cloudlift show_environment -e ${environment}   # the configuration now applied`]);

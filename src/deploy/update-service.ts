@@ -1,9 +1,9 @@
 // update_service: the service configuration edited (or read from --config-file), validated, saved, then the stack
 // `<app>-<env>` updated through a change set whose preview names replacements and downtime risks.
 import type { Context } from '../context.js';
-import { AbortedError } from '../errors.js';
 import { prepareServiceChange, saveServiceChange, serviceCommands, serviceStack } from './service-change.js';
 import type { ServiceRequest } from './service-change.js';
+import { withSavedConfiguration } from './stack-messages.js';
 import { requireExistingStack, updateStack } from './stacks.js';
 import type { UpdateResult } from './stacks.js';
 
@@ -25,13 +25,9 @@ export async function updateService(ctx: Context, request: ServiceRequest): Prom
     ...subject,
     template: change.template,
     parameters: { Environment: request.environment },
+    configurationSaved: change.changed,
   }).catch((error: unknown) => {
-    if (error instanceof AbortedError && change.changed) {
-      throw new AbortedError(
-        `${error.message}; the configuration stays saved and is applied the next time you run \`${serviceCommands(request).update}\``,
-      );
-    }
-    throw error;
+    throw change.changed ? withSavedConfiguration(error, serviceCommands(request).update) : error;
   });
   if (!result.changed) {
     ctx.ui.info(`${subject.stackName} already matches the configuration: nothing to update.`);

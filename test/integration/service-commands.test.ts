@@ -8,6 +8,7 @@ import { runCli } from '../support/cli.js';
 import { ecsServiceOf } from '../support/deploy-fixture.js';
 import { appFolder, createEnvironmentStack, environmentDocument } from '../support/service-fixture.js';
 import { putAppParameters, saveEnvironmentRecord } from '../support/stored-config.js';
+import { runInTerminal } from './session-fixture.js';
 import { awsClientConfig, cliEnv, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 
@@ -181,6 +182,64 @@ describe('create_service and update_service', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/nothing to update|No changes/i);
+  });
+
+  it('update_service not confirmed keeps the saved configuration and says how to apply it', async () => {
+    const changed = serviceConfig();
+    changed.services.Shop.memory_reservation = 320;
+    // At a terminal: yes to saving the configuration, no to applying the change set.
+    const result = await runInTerminal(
+      [
+        'update_service',
+        '-e',
+        environment,
+        '--name',
+        'shop',
+        '--config-file',
+        writeConfig('declined.json', changed),
+      ],
+      cliEnv({ NO_COLOR: '1' }),
+      [
+        { when: 'Save the service configuration of shop in staging?', send: 'y\r' },
+        { when: 'Apply these changes to shop-staging?', send: 'n\r' },
+      ],
+      folder,
+    );
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('stack shop-staging was not changed');
+    expect(result.stderr).toContain(
+      'The configuration is saved; it is applied the next time you run `cloudlift update_service -e staging --name shop`',
+    );
+    expect(result.stderr).not.toContain('nothing was changed');
+    expect((await storedConfig('shop'))?.configuration.services.Shop.memory_reservation).toBe(320);
+    const after = await ecsView('shop', 'Shop');
+    expect(after.definition?.containerDefinitions?.[0]?.memoryReservation).toBe(512);
+
+    // The saved configuration is what the next update applies (the file gives the same, so nothing is saved again).
+    const applied = await cli([
+      'update_service',
+      '-e',
+      environment,
+      '--name',
+      'shop',
+      '--config-file',
+      'declined.json',
+      '--yes',
+    ]);
+    expect(applied.stderr).not.toContain('Changes to the service configuration');
+    expect(applied.code, applied.stderr).toBe(0);
+    const now = await ecsView('shop', 'Shop');
+    expect(now.definition?.containerDefinitions?.[0]?.memoryReservation).toBe(320);
+    await cli([
+      'update_service',
+      '-e',
+      environment,
+      '--name',
+      'shop',
+      '--config-file',
+      'update.json',
+      '--yes',
+    ]);
   });
 
   it('update_service of a service that was never created refuses without saving anything', async () => {

@@ -295,10 +295,15 @@ export function runInTerminal(
   args: readonly string[],
   env: Record<string, string>,
   answers: readonly TerminalAnswer[] = [],
+  cwd?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, cliPath, ...args].map(quote).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     let output = '';
     const pending = [...answers];
     const onOutput = (chunk: Buffer): void => {
