@@ -100,6 +100,25 @@ function primaryOf(service: ObservedService): ObservedDeployment | undefined {
   return service.deployments.find((deployment) => deployment.status === 'PRIMARY');
 }
 
+/**
+ * The task definition the service's tasks actually run: the deployment with the most running tasks (the PRIMARY on a
+ * tie), else the PRIMARY's. Differs from `taskDefinition` (always the PRIMARY's) while a rollout is under way or
+ * after one that could not start its tasks.
+ */
+export function servingTaskDefinition(service: ObservedService): string {
+  let best: ObservedDeployment | undefined;
+  for (const deployment of service.deployments) {
+    const better =
+      best === undefined ||
+      deployment.runningCount > best.runningCount ||
+      (deployment.runningCount === best.runningCount && deployment.status === 'PRIMARY');
+    if (deployment.runningCount > 0 && better) {
+      best = deployment;
+    }
+  }
+  return best?.taskDefinition ?? service.taskDefinition;
+}
+
 /** The rollout's counts and a one-line summary (`1/2 running, 1 pending, 2 old still running`). */
 export function progressOf(service: ObservedService, ours: string): Progress {
   const mine = service.deployments.find((d) => d.taskDefinition === ours && d.status === 'PRIMARY');

@@ -28,41 +28,67 @@ export const exitCodes: Record<ServiceOutcome['kind'], number> = {
   'not-started': ExitCode.interrupted,
 };
 
-function describeServicesCommand(environment: string, results: readonly ServiceResult[]): string {
-  const names = results.map((r) => r.ecsServiceName).join(' ');
-  return `aws ecs describe-services --cluster ${clusterName(environment)} --services ${names}`;
+/** How to go back when a deploy or rollback went wrong. */
+export interface WayBack {
+  /** `cloudlift rollback -e E --name A`, or the command that undoes a rollback. */
+  command: string;
+  /** What the command restores, e.g. `the last good release (v4)`. */
+  what: string;
+}
+
+/**
+ * The fallback when the ledger has no release to go back to: UpdateService to what each service ran (by tasks) when
+ * this deploy started.
+ */
+function updateServiceCommands(environment: string, results: readonly ServiceResult[]): WayBack | undefined {
+  const commands = results
+    .filter((r) => r.previousTaskDefinition !== undefined && r.previousTaskDefinition !== r.taskDefinition)
+    .map(
+      (r) =>
+        `aws ecs update-service --cluster ${clusterName(environment)} --service ${r.ecsServiceName} --task-definition ${shortArn(r.previousTaskDefinition ?? '')}`,
+    );
+  return commands.length === 0
+    ? undefined
+    : { command: commands.join(' && '), what: 'what each service ran when this deploy started' };
+}
+
+function goBackText(wayBack: WayBack | undefined): string {
+  return wayBack === undefined ? '' : ` To go back now to ${wayBack.what}: \`${wayBack.command}\`.`;
 }
 
 function hintFor(
   kind: ServiceOutcome['kind'],
   environment: string,
   app: string,
-  bad: readonly ServiceResult[],
+  wayBack: WayBack | undefined,
 ): string {
-  const rollback = bad
-    .filter((r) => r.previousTaskDefinition !== undefined)
-    .map(
-      (r) =>
-        `aws ecs update-service --cluster ${clusterName(environment)} --service ${r.ecsServiceName} --task-definition ${shortArn(r.previousTaskDefinition ?? '')}`,
-    );
-  const rollbackText =
-    rollback.length > 0 ? ` To go back to the previous revision now: ${rollback.join(' ; ')}` : '';
+  const status = `\`cloudlift status -e ${environment} --name ${app}\``;
+  const goBack = goBackText(wayBack);
   switch (kind) {
     case 'failed':
-      return `The old tasks keep serving until new ones are healthy. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.${rollbackText}`;
+      return `The old tasks keep serving until new ones are healthy. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.${goBack}`;
     case 'rolled-back':
-      return `ECS restored the previous task definition, which is running now. Fix the cause shown above and deploy again.`;
+      return `ECS went back to the task definition that ran before; see what runs with ${status}. Fix the cause shown above and deploy again.`;
     case 'timed-out':
-      return `ECS is still rolling out in the background. Watch it with \`${describeServicesCommand(environment, bad)}\`, or wait longer with --timeout 20m.${rollbackText}`;
+      return `ECS is still rolling out in the background: watch it with ${status}, or give it longer next time with --timeout 20m.${goBack}`;
     case 'unplaceable':
-      return `The cluster has no room (CPU, memory or ports) for the new tasks; the old ones keep running. Add instances with \`cloudlift update_environment -e ${environment}\` (max instances), or lower the service's memory/cpu with \`cloudlift update_service -e ${environment} --name ${app}\`.`;
+      return `The cluster has no room (CPU, memory or ports) for the new tasks; the old ones keep running. Add instances with \`cloudlift update_environment -e ${environment}\` (max instances), or lower the service's memory/cpu with \`cloudlift update_service -e ${environment} --name ${app}\`.${goBack}`;
     default:
       return '';
   }
 }
 
-/** Throws the error for a deploy whose services did not all succeed; returns when every service is fine. */
-export function assertDeployed(environment: string, app: string, results: readonly ServiceResult[]): void {
+/**
+ * Throws the error for a deploy whose services did not all succeed; returns when every service is fine. `wayBack`
+ * is the cloudlift command that goes back (a rollback to the last good release); without it the hint falls back to
+ * UpdateService commands.
+ */
+export function assertDeployed(
+  environment: string,
+  app: string,
+  results: readonly ServiceResult[],
+  wayBack?: WayBack,
+): void {
   const worst = worstOutcome(results.map((r) => r.outcome.kind));
   if (worst === 'succeeded' || worst === 'unchanged') {
     return;
@@ -79,7 +105,13 @@ export function assertDeployed(environment: string, app: string, results: readon
     ];
     throw new InterruptedError(
       `Stopped waiting; ${parts.join('; ')}`,
-      `ECS continues the rollout without cloudlift. Check it with \`cloudlift get_version -e ${environment} --name ${app}\` or \`${describeServicesCommand(environment, bad)}\`.`,
+      `ECS continues the rollout without cloudlift. Check it with \`cloudlift status -e ${environment} --name ${app}\`.${goBackText(
+        wayBack ??
+          updateServiceCommands(
+            environment,
+            bad.filter((r) => r.outcome.kind === 'interrupted'),
+          ),
+      )}`,
     );
   }
   const what: Record<string, [code: string, words: string]> = {
@@ -93,6 +125,6 @@ export function assertDeployed(environment: string, app: string, results: readon
   throw new CloudliftError(code, `Deployment of ${app} to ${environment} ${words}: ${count}`, {
     exitCode: exitCodes[worst],
     details,
-    hint: hintFor(worst, environment, app, bad),
+    hint: hintFor(worst, environment, app, wayBack ?? updateServiceCommands(environment, bad)),
   });
 }

@@ -4,6 +4,7 @@
 import type { Context } from '../context.js';
 import { ecsApi } from '../aws/ecs.js';
 import type { EcsApi } from '../aws/ecs.js';
+import { servingTaskDefinition } from '../core/deploy-verdict.js';
 import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
 import type { ImageVersion } from '../core/image.js';
 import { clusterName } from '../core/naming.js';
@@ -11,7 +12,7 @@ import { InterruptedError, messageOf } from '../errors.js';
 import { RolloutView, shortArn } from '../ui/rollout.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
-import type { ServiceResult } from './deploy-report.js';
+import type { ServiceResult, WayBack } from './deploy-report.js';
 import { ensureImage, locateImage, resolveVersion } from './image.js';
 import type { ImageTarget } from './image.js';
 import { loadReleaseConfig } from './release-config.js';
@@ -111,7 +112,7 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     }
     return result;
   }
-  await options.recording?.started({ region, version: version.tag, image: image.uri });
+  const started = await options.recording?.started({ region, version: version.tag, image: image.uri });
   await ensureImage(ctx, app, image, options.buildArgs).catch((error: unknown) => {
     // Ctrl-C also reaches docker (same process group) and makes the build or push fail: say what it really was.
     throw ctx.signal.aborted
@@ -128,7 +129,7 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     ctx.ui.json(result);
   }
   options.recording?.services(result.services);
-  assertDeployed(environment, app, result.services);
+  assertDeployed(environment, app, result.services, wayBack(options, started?.rollbackTo));
   ctx.ui.success(`Deployed ${app} ${version.tag} to ${environment}`);
   return result;
 }
@@ -167,11 +168,21 @@ async function rollOutAll(
       ecsServiceName: plan.service.ecsServiceName,
       outcome: done?.outcome ?? { kind: 'not-started' },
       ...(taskDefinition === undefined ? {} : { taskDefinition }),
-      previousTaskDefinition: plan.current.arn,
+      previousTaskDefinition: servingTaskDefinition(plan.snapshot.service),
       ...(done === undefined ? {} : { elapsedMs: done.elapsedMs }),
     });
   });
   return results;
+}
+
+/** `cloudlift rollback` when the ledger has a good release to go back to. */
+function wayBack(options: DeployOptions, rollbackTo: number | undefined): WayBack | undefined {
+  return rollbackTo === undefined
+    ? undefined
+    : {
+        command: `cloudlift rollback -e ${options.environment} --name ${options.app}`,
+        what: `the last good release (v${rollbackTo})`,
+      };
 }
 
 function unchanged(plan: ServicePlan): ServiceResult {

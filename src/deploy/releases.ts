@@ -8,7 +8,13 @@
 import { ecrApi } from '../aws/ecr.js';
 import { parameterStore } from '../aws/ssm.js';
 import { ecrRepositoryName, parameterPrefix } from '../core/naming.js';
-import { durationBetween, gitShaOf, nextReleaseNumber } from '../core/releases.js';
+import {
+  chooseRollbackTarget,
+  durationBetween,
+  gitShaOf,
+  isNoTarget,
+  nextReleaseNumber,
+} from '../core/releases.js';
 import type { Release, ReleaseKind, ReleaseOutcome, ServiceRevision } from '../core/releases.js';
 import { CloudliftError, ConflictError, ExitCode, isCloudliftError, messageOf } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
@@ -175,10 +181,22 @@ export interface DeployedService {
   previousTaskDefinition?: string;
 }
 
+/** What the ledger says when a deploy starts. */
+export interface StartedDeploy {
+  number: number;
+  /** The release a plain `cloudlift rollback` would restore if this deploy goes wrong (none: nothing earlier worked). */
+  rollbackTo?: number;
+}
+
 /** What deploy_service tells the ledger; both calls are optional, `started` at most once. */
 export interface DeployRecording {
   /** Just before the first change: takes the deploy lock and records an in-progress release. */
-  started(facts: { region: string; version: string; image: string; imageDigest?: string }): Promise<void>;
+  started(facts: {
+    region: string;
+    version: string;
+    image: string;
+    imageDigest?: string;
+  }): Promise<StartedDeploy>;
   /** Every service with the task definition it runs after the deploy (unchanged ones too). */
   services(services: readonly DeployedService[]): void;
 }
@@ -233,7 +251,8 @@ export async function recordDeploy<T>(
       region = facts.region;
       const { version, image, imageDigest } = facts;
       const gitSha = gitShaOf(version);
-      record = await startRelease(ctx, {
+      const earlier = await listReleases(ctx, app, environment, 100);
+      const started = await startRelease(ctx, {
         app,
         environment,
         kind: 'deploy',
@@ -243,7 +262,10 @@ export async function recordDeploy<T>(
         ...(imageDigest === undefined ? {} : { imageDigest }),
         ...(gitSha === undefined ? {} : { gitSha }),
       });
-      ctx.ui.info(`Recording this deploy as release v${record.number} of ${app} in ${environment}.`);
+      record = started;
+      ctx.ui.info(`Recording this deploy as release v${started.number} of ${app} in ${environment}.`);
+      const target = chooseRollbackTarget([...earlier, started]);
+      return { number: started.number, ...(isNoTarget(target) ? {} : { rollbackTo: target.number }) };
     },
     services(services) {
       if (record !== undefined) {

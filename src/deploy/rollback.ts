@@ -4,6 +4,7 @@
 import type { Context } from '../context.js';
 import { ecsApi } from '../aws/ecs.js';
 import type { EcsApi } from '../aws/ecs.js';
+import { servingTaskDefinition } from '../core/deploy-verdict.js';
 import type { WatchSettings } from '../core/deploy-verdict.js';
 import { isSidecarContainer } from '../core/image.js';
 import { clusterName } from '../core/naming.js';
@@ -21,7 +22,7 @@ import { CloudliftError, ConflictError, messageOf } from '../errors.js';
 import { RolloutView } from '../ui/rollout.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
-import type { ServiceResult } from './deploy-report.js';
+import type { ServiceResult, WayBack } from './deploy-report.js';
 import { runLimited } from './deploy-service.js';
 import { configVersions, getRelease, listReleases, withDeployLock, withRelease } from './releases.js';
 import { rollOut } from './rollout.js';
@@ -109,7 +110,7 @@ async function planSteps(
       ecsService: service.ecsServiceName,
       taskDefinition: inactive ? { copyOf: described.arn } : described.arn,
       containers,
-      ...(snapshot === undefined ? {} : { running: snapshot.service.taskDefinition }),
+      ...(snapshot === undefined ? {} : { running: servingTaskDefinition(snapshot.service) }),
     });
   }
   for (const service of current.filter((s) => !target.services.some((r) => r.component === s.logicalName))) {
@@ -198,13 +199,18 @@ export async function rollback(
       ctx.ui.info('');
       view.summary(done);
       sayUndo(ctx, undo);
-      assertDeployed(environment, app, done);
+      assertDeployed(environment, app, done, wayBackOf(undo));
     });
   });
   ctx.ui.success(
     `Rolled ${app} in ${environment} back to v${target.number}; recorded as release v${release.number}`,
   );
   return { release, undo: undo.command };
+}
+
+/** The undo command, as the way back when the rollback itself goes wrong. */
+function wayBackOf(undo: UndoInstruction): WayBack | undefined {
+  return undo.command === '' ? undefined : { command: undo.command, what: 'what ran before this rollback' };
 }
 
 function sayUndo(ctx: Context, undo: UndoInstruction): void {
@@ -283,7 +289,7 @@ async function rollOne(
     ecsServiceName: step.ecsService,
     outcome,
     taskDefinition,
-    previousTaskDefinition: snapshot.service.taskDefinition,
+    previousTaskDefinition: servingTaskDefinition(snapshot.service),
     elapsedMs: ctx.clock.now().getTime() - started,
   };
 }

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import { toObservedService, toServiceEvents, toStoppedTask } from '../../src/aws/ecs.js';
-import { cleanEventMessage, judgeRollout, worstOutcome } from '../../src/core/deploy-verdict.js';
+import {
+  cleanEventMessage,
+  judgeRollout,
+  servingTaskDefinition,
+  worstOutcome,
+} from '../../src/core/deploy-verdict.js';
 import type { Observation, Verdict } from '../../src/core/deploy-verdict.js';
 import {
   at,
@@ -260,5 +265,25 @@ describe('worstOutcome', () => {
     expect(worstOutcome(['succeeded', 'unchanged'])).toBe('succeeded');
     expect(worstOutcome(['unplaceable', 'rolled-back'])).toBe('rolled-back');
     expect(worstOutcome([])).toBe('unchanged');
+  });
+});
+
+describe('servingTaskDefinition', () => {
+  it('is what the tasks run, not the PRIMARY that has not started any (e.g. cannot place or crashing)', () => {
+    const stuck = service([
+      deployment({ taskDefinition: newTd, desiredCount: 1 }),
+      deployment({ taskDefinition: oldTd, status: 'ACTIVE', desiredCount: 1, runningCount: 1 }),
+    ]);
+    expect(servingTaskDefinition(toObservedService(stuck))).toBe(oldTd);
+  });
+
+  it('is the PRIMARY once it runs as many tasks, and when nothing runs at all', () => {
+    const halfway = service([
+      deployment({ taskDefinition: newTd, desiredCount: 2, runningCount: 1 }),
+      deployment({ taskDefinition: oldTd, status: 'ACTIVE', desiredCount: 2, runningCount: 1 }),
+    ]);
+    expect(servingTaskDefinition(toObservedService(halfway))).toBe(newTd);
+    const idle = service([deployment({ taskDefinition: newTd, desiredCount: 0 })]);
+    expect(servingTaskDefinition(toObservedService(idle))).toBe(newTd);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceOutcome } from '../../src/core/deploy-verdict.js';
 import { assertDeployed } from '../../src/deploy/deploy-report.js';
-import type { ServiceResult } from '../../src/deploy/deploy-report.js';
+import type { ServiceResult, WayBack } from '../../src/deploy/deploy-report.js';
 import { runLimited } from '../../src/deploy/deploy-service.js';
 import { ExitCode, isCloudliftError } from '../../src/errors.js';
 
@@ -15,9 +15,9 @@ const result = (name: string, outcome: ServiceOutcome): ServiceResult => ({
   previousTaskDefinition: `arn:aws:ecs:us-east-1:1:task-definition/${name}Family:6`,
 });
 
-function thrown(results: ServiceResult[]) {
+function thrown(results: ServiceResult[], wayBack?: WayBack) {
   try {
-    assertDeployed('staging', 'app', results);
+    assertDeployed('staging', 'app', results, wayBack);
   } catch (error) {
     if (isCloudliftError(error)) {
       return error;
@@ -44,6 +44,34 @@ describe('assertDeployed', () => {
     expect(error?.message).toBe('Deployment of app to staging failed: 2 of 3 services');
     expect(error?.details).toEqual(['Worker: TIMED OUT', 'Cron: FAILED']);
     expect(error?.hint).toContain('--task-definition WorkerFamily:6');
+  });
+
+  it('points at cloudlift rollback (the last good release) and cloudlift status, not at raw AWS commands', () => {
+    const wayBack = {
+      command: 'cloudlift rollback -e staging --name app',
+      what: 'the last good release (v4)',
+    };
+    const failed = thrown([result('Web', { kind: 'failed', reason: 'x', failures: [], progress })], wayBack);
+    expect(failed?.hint).toContain(
+      'To go back now to the last good release (v4): `cloudlift rollback -e staging --name app`.',
+    );
+    const timedOut = thrown([result('Web', { kind: 'timed-out', progress })], wayBack);
+    expect(timedOut?.hint).toContain('watch it with `cloudlift status -e staging --name app`');
+    const interrupted = thrown([result('Web', { kind: 'interrupted', progress })], wayBack);
+    expect(interrupted?.hint).toContain('Check it with `cloudlift status -e staging --name app`');
+    const unplaceable = thrown([result('Web', { kind: 'unplaceable', reason: 'r', progress })], wayBack);
+    for (const error of [failed, timedOut, interrupted, unplaceable]) {
+      expect(error?.hint).toContain('cloudlift rollback -e staging --name app');
+      expect(error?.hint).not.toContain('aws ecs');
+      expect(error?.hint).not.toContain('previous revision');
+    }
+  });
+
+  it('falls back to UpdateService to what each service ran at the start when no release is good', () => {
+    const error = thrown([result('Web', { kind: 'failed', reason: 'x', failures: [], progress })]);
+    expect(error?.hint).toContain(
+      'To go back now to what each service ran when this deploy started: `aws ecs update-service --cluster cluster-staging --service app-staging-Web-X --task-definition WebFamily:6`.',
+    );
   });
 
   it('has one exit code per verdict', () => {

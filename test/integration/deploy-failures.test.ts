@@ -77,8 +77,11 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     expect(result.stderr).toContain('The app exited: read its logs');
     expect(result.stderr).toMatch(/│ Web\s+│ FAILED/);
     expect(result.stderr).toContain('Deployment of crashy to staging failed: Web');
-    const previous = before.slice(before.lastIndexOf('/') + 1);
-    expect(result.stderr).toContain(`--task-definition ${previous}`);
+    // The way back is the ledger's last good release (the deploy that made `before`), not a raw AWS command.
+    expect(result.stderr).toMatch(
+      /To go back now to the last good release \(v\d+\): `cloudlift rollback -e staging --name crashy`/,
+    );
+    expect(result.stderr).not.toContain('aws ecs update-service');
     // ECS was not told to go back: the new revision is PRIMARY, the old tasks still serve
     expect(await runningTaskDefinition(app)).not.toBe(before);
   });

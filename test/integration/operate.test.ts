@@ -240,6 +240,11 @@ describe('a failed deploy', () => {
     const deploy = await cloudlift(scoped('deploy_service', '--version', 'crash', '--max-failed-tasks', '2'));
     expect(deploy.code).toBe(3);
     const ledger = await releases();
+    const lastGood = ledger.find((r) => r.number < (ledger[0]?.number ?? 0) && r.outcome === 'succeeded');
+    expect(deploy.stderr).toContain(
+      `To go back now to the last good release (v${lastGood?.number ?? '?'}): \`cloudlift rollback -e staging --name shop\`.`,
+    );
+    expect(deploy.stderr).not.toContain('aws ecs update-service');
     expect(ledger[0]).toMatchObject({ kind: 'deploy', version: 'crash', outcome: 'failed' });
     expect(ledger[0]?.reason).toContain('Deployment of shop to staging failed');
 
@@ -261,8 +266,7 @@ describe('a failed deploy', () => {
     await setEcsBehaviour({});
     const back = await cloudlift(scoped('rollback'));
     expect(back.code, back.stderr).toBe(0);
-    const previousGood = ledger.find((r) => r.number < (ledger[0]?.number ?? 0) && r.outcome === 'succeeded');
-    expect(back.stderr).toContain(`back to release v${previousGood?.number ?? '?'}`);
+    expect(back.stderr).toContain(`back to release v${lastGood?.number ?? '?'}`);
   });
 });
 
