@@ -1,6 +1,7 @@
 // Two projects: fast unit tests in parallel, and integration tests that share one testbed, one file at a time.
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import LastFileSequencer from './test/support/last-file-sequencer.js';
 import PlainSummaryReporter from './test/support/plain-summary-reporter.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
@@ -11,6 +12,8 @@ export default defineConfig({
   define: { CLOUDLIFT_VERSION: JSON.stringify(version) },
   test: {
     reporters: ['default', new PlainSummaryReporter()],
+    // The default order (failed, then slowest first) with the suite-wide secret-leak check moved to the very end.
+    sequence: { sequencer: LastFileSequencer },
     projects: [
       {
         extends: true,

@@ -1,6 +1,8 @@
-// Runs the real, built cloudlift CLI as a child process, the way users and CI run it.
+// Runs the real, built cloudlift CLI as a child process, the way users and CI run it, and logs every run's output for
+// the suite's secret-leak check.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { recordRun } from './secrets.js';
 
 /** Path of the executable under test (built by `npm test` before vitest starts). */
 export const cliPath = fileURLToPath(new URL('../../bin/cloudlift.mjs', import.meta.url));
@@ -65,7 +67,15 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timeout);
-      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr });
+      const result = { code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr };
+      // Every run of the suite is logged for the secret-leak check (test/integration/zz-secret-leaks.test.ts).
+      try {
+        recordRun({ args: [...args], ...result });
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      resolve(result);
     });
     child.stdin.end(options.input ?? '');
   });

@@ -1,5 +1,6 @@
 // Configuration as the original Cloudlift stores it, written straight into the testbed: the environment record in
 // `environment_configurations` and an app's Parameter Store values.
+import { minimumSecretLength, registerSecret } from './secrets.js';
 import { awsClientConfig } from './testbed.js';
 
 /** Saves the environment record as the original did: `{ environment, configuration: { <env>: doc, cloudlift_version } }`. */
@@ -34,7 +35,7 @@ export async function saveEnvironmentRecord(
   );
 }
 
-/** Puts `/<env>/<app>/<KEY>` SecureStrings (overwriting); returns [KEY, ARN] in the given order. */
+/** Puts `/<env>/<app>/<KEY>` SecureStrings (overwriting) and registers them as secrets; returns [KEY, ARN] in order. */
 export async function putAppParameters(
   environment: string,
   app: string,
@@ -44,6 +45,9 @@ export async function putAppParameters(
   const client = new ssm.SSMClient(awsClientConfig());
   const pairs: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(values)) {
+    if (value.length >= minimumSecretLength) {
+      registerSecret(value); // no CLI output may show it without --reveal (short ones like "80" cannot be checked)
+    }
     const Name = `/${environment}/${app}/${key}`;
     await client.send(
       new ssm.PutParameterCommand({ Name, Value: value, Type: 'SecureString', Overwrite: true }),
