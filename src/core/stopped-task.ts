@@ -94,10 +94,23 @@ function failedContainer(task: StoppedTask): StoppedContainer | undefined {
   );
 }
 
+/**
+ * The task's and the container's reasons, each said once: for an OOM kill ECS puts the same `OutOfMemoryError: …`
+ * text in both, and one that contains the other adds nothing.
+ */
+function distinctReasons(taskReason: string | undefined, containerReason: string | undefined): string[] {
+  const task = (taskReason ?? '').trim();
+  const container = (containerReason ?? '').trim();
+  if (task === '' || container === '' || task.includes(container)) {
+    return [task, container].filter((reason) => reason !== '').slice(0, 1);
+  }
+  return container.includes(task) ? [container] : [task, container];
+}
+
 /** The failure a stopped task represents, or undefined when it was stopped on purpose. */
 export function classifyStoppedTask(task: StoppedTask): TaskFailure | undefined {
   const container = failedContainer(task);
-  const reasons = [task.stoppedReason ?? '', container?.reason ?? ''].filter((r) => r !== '').join(' | ');
+  const reasons = distinctReasons(task.stoppedReason, container?.reason).join(' | ');
   const category = categoryOf(task, reasons);
   if (category === undefined) {
     return undefined;

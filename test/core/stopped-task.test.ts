@@ -32,6 +32,23 @@ describe('classifyStoppedTask', () => {
     expect(classify(healthCheck)).toMatchObject({ category: 'health-check', taskId: 'abc123' });
   });
 
+  it('says the OOM reason once when ECS puts it on the task and on the container (exit code 137)', () => {
+    const oomKill = 'OutOfMemoryError: Container killed due to memory usage';
+    const failure = classify({
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: oomKill,
+      exitCode: 137,
+      containerReason: oomKill,
+    });
+    expect(failure).toMatchObject({
+      category: 'oom',
+      summary: 'container WebContainer ran out of memory (exit code 137)',
+      detail: oomKill,
+    });
+    // different reasons are both kept
+    expect(classify(oom)?.detail).toBe(`Essential container in task exited | ${oomKill}`);
+  });
+
   it('does not count tasks stopped on purpose', () => {
     expect(classify(scaledIn)).toBeUndefined();
     expect(classify({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' })).toBeUndefined();
