@@ -85,6 +85,8 @@ export type Verdict =
       reason: string;
       byCircuitBreaker: boolean;
       runningTaskDefinition: string;
+      /** Why tasks of our revision stopped before ECS gave up on it (what made the circuit breaker trip). */
+      failures: TaskFailure[];
       progress: Progress;
     }
   | { kind: 'timed-out'; progress: Progress }
@@ -177,7 +179,14 @@ function rolledBack(
   const reason = byCircuitBreaker
     ? `ECS rolled back to ${running}: ${ours?.rolloutStateReason ?? breakerEvent?.message ?? 'the deployment circuit breaker tripped'}`
     : `another deployment (${running}) replaced ours while we were waiting`;
-  return { kind: 'rolled-back', reason, byCircuitBreaker, runningTaskDefinition: running, progress };
+  return {
+    kind: 'rolled-back',
+    reason,
+    byCircuitBreaker,
+    runningTaskDefinition: running,
+    failures: failureStreak(observation),
+    progress,
+  };
 }
 
 function isDone(primary: ObservedDeployment, service: ObservedService): boolean {

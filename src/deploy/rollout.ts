@@ -70,7 +70,8 @@ export async function rollOut(ctx: Context, input: RolloutInput): Promise<Servic
     const verdict = await pollOnce(ctx, input, state);
     if (verdict.kind !== 'in-progress') {
       view.finished(name, verdict);
-      if (verdict.kind === 'failed') {
+      // A circuit-breaker rollback is a failure too: its crashed tasks' logs say why, as for `failed`.
+      if (verdict.kind === 'failed' || verdict.kind === 'rolled-back') {
         await showLogs(ctx, input, verdict.failures);
       }
       return verdict;

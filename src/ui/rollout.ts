@@ -119,12 +119,12 @@ export class RolloutView {
         this.line(name, this.colors.red(`✘ ${label}: ${outcome.progress.text}`));
         return;
       case 'failed':
+      case 'rolled-back':
         this.line(name, this.colors.red(`✘ ${label}: ${outcome.reason}`));
         for (const category of new Set(outcome.failures.map((f) => f.category))) {
           this.line(name, this.colors.yellow(`  ${failureHint(category)}`));
         }
         return;
-      case 'rolled-back':
       case 'unplaceable':
         this.line(name, this.colors.red(`✘ ${label}: ${outcome.reason}`));
         return;

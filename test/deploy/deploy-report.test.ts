@@ -77,7 +77,14 @@ describe('assertDeployed', () => {
   it('has one exit code per verdict', () => {
     const one = (outcome: ServiceOutcome) => thrown([result('Web', outcome)])?.exitCode;
     expect(
-      one({ kind: 'rolled-back', reason: 'r', byCircuitBreaker: true, runningTaskDefinition: 'x', progress }),
+      one({
+        kind: 'rolled-back',
+        reason: 'r',
+        byCircuitBreaker: true,
+        runningTaskDefinition: 'x',
+        failures: [],
+        progress,
+      }),
     ).toBe(4);
     expect(one({ kind: 'timed-out', progress })).toBe(5);
     expect(one({ kind: 'unplaceable', reason: 'r', progress })).toBe(6);

@@ -150,6 +150,37 @@ describe('rollOut', () => {
     expect(logsAt).toBeGreaterThan(verdictAt);
   });
 
+  it('shows why the new tasks failed and their last log lines when the circuit breaker rolls back', async () => {
+    const crashed = stoppedTask('ccc333', newTd, 4, crash);
+    const rolledBack = service([
+      deployment({ taskDefinition: oldTd, desiredCount: 1, runningCount: 1, id: 'ecs-svc/999' }),
+      deployment({
+        taskDefinition: newTd,
+        status: 'ACTIVE',
+        desiredCount: 1,
+        failedTasks: 1,
+        rolloutState: 'FAILED',
+        rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+      }),
+    ]);
+    logs.on(GetLogEventsCommand).resolves({
+      events: [{ timestamp: t0.getTime() + 3500, message: 'panic: config file missing' }],
+    });
+    const { capture, run } = setup([starting, rolledBack], [[], [crashed]]);
+    const outcome = await run();
+    expect(outcome).toMatchObject({
+      kind: 'rolled-back',
+      failures: [{ taskId: 'ccc333', category: 'exit' }],
+    });
+    expect(logs.commandCalls(GetLogEventsCommand)[0]?.args[0].input).toMatchObject({
+      logStreamName: 'Web/WebContainer/ccc333',
+    });
+    const verdictAt = capture.stderr.indexOf('Web │ ✘ ROLLED BACK: ECS rolled back to');
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(capture.stderr.indexOf('Web │   The app exited: read its logs')).toBeGreaterThan(verdictAt);
+    expect(capture.stderr.indexOf('Web │   panic: config file missing')).toBeGreaterThan(verdictAt);
+  });
+
   it('says so when the crashed container left no log stream', async () => {
     const failures = [stoppedTask('aaa111', newTd, 3, crash), stoppedTask('bbb222', newTd, 6, crash)];
     logs.on(GetLogEventsCommand).rejects(

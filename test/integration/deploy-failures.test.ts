@@ -110,6 +110,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     );
     expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to \S+WebFamily/);
     expect(result.stderr).toContain('was rolled back by ECS');
+    // Why the new tasks failed, as for `failed`: the OOM reason (once per task, not `X | X`), its next step, and the
+    // crashed container's log stream (the testbed's simulated tasks write none, which is said).
+    expect(result.stderr).toMatch(/│ {3}OutOfMemoryError: Container killed due to memory usage\n/);
+    expect(result.stderr).not.toContain('memory usage | OutOfMemoryError');
+    const verdictAt = result.stderr.indexOf('ROLLED BACK: ECS rolled back to');
+    expect(result.stderr.indexOf('The container went over its memory limit')).toBeGreaterThan(verdictAt);
+    expect(result.stderr.slice(verdictAt)).toMatch(/no log stream staging-logs Web\/WebContainer\/\S+/);
     expect(await runningTaskDefinition(app)).toBe(before);
   });
 
