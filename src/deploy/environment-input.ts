@@ -1,7 +1,7 @@
 // Where an environment's configuration comes from for create/update_environment: the stored record, a --config-file,
 // the editor, or (a new environment) the original's questions answered by flags, a terminal, or their defaults.
 import type { Context } from '../context.js';
-import type { Answers, Question } from '../core/config/environment-answers.js';
+import type { AnswerContext, Answers, Question } from '../core/config/environment-answers.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
 import { UsageError } from '../errors.js';
 import type { ConfigStore, Revision, Stored } from './config-store.js';
@@ -53,8 +53,63 @@ async function defaultRegion(ctx: Context): Promise<string | undefined> {
   }
 }
 
+/** What a run without a terminal lacks: questions with neither a flag nor a default, and flag values that fail. */
+export interface MissingAnswers {
+  missing: Question[];
+  /** `--flag value: problem` for given values that fail their check (reported with the missing ones). */
+  invalid: string[];
+}
+
+/**
+ * Walks the questions as collectAnswers does, without asking: every missing flag at once, so one error names them
+ * all (stopping at the first made users re-run once per flag).
+ */
+export function missingAnswers(
+  questions: readonly Question[],
+  given: Answers,
+  context: AnswerContext,
+): MissingAnswers {
+  const answers: Answers = {};
+  const result: MissingAnswers = { missing: [], invalid: [] };
+  for (const question of questions) {
+    if (question.when !== undefined && !question.when(answers)) {
+      continue;
+    }
+    const flagValue = given[question.key];
+    const problem = flagValue === undefined ? undefined : question.check?.(flagValue, answers);
+    if (problem !== undefined) {
+      result.invalid.push(`${question.flag} ${flagValue ?? ''}: ${problem}`);
+    }
+    const value = flagValue ?? question.defaultValue?.(answers, context);
+    if (value !== undefined) {
+      answers[question.key] = value.trim();
+    } else if (question.defaultValue === undefined || result.missing.length + result.invalid.length === 0) {
+      // A default derived from a missing or bad answer (the subnet CIDRs from --vpc-cidr) exists once it is fixed.
+      result.missing.push(question);
+    }
+  }
+  return result;
+}
+
+function missingFlagsError({ missing, invalid }: MissingAnswers, environment: string): UsageError {
+  const flags = missing.map((question) => question.flag);
+  return new UsageError(
+    `Cannot build the configuration of ${environment} without a terminal: missing ${flags.join(', ')}`,
+    {
+      hint:
+        `Pass ${missing.map((question) => `${question.flag} ${question.placeholder}`).join(' ')} ` +
+        '(or run on a terminal without --yes to answer the questions). Nothing was written.',
+      details: [
+        ...missing.map((question) => `${question.flag}: ${question.description}`),
+        ...invalid.map((line) => `also wrong: ${line}`),
+      ],
+    },
+  );
+}
+
 async function fromQuestions(ctx: Context, request: InputRequest): Promise<Record<string, unknown>> {
-  const { answersToDocument, collectAnswers } = await import('../core/config/environment-answers.js');
+  const { answersToDocument, collectAnswers, environmentQuestions } =
+    await import('../core/config/environment-answers.js');
   ctx.ui.warn(
     ctx.ui.options.interactive
       ? `Configuration for environment ${request.environment} was not found in DynamoDB: answer the questions below ` +
@@ -63,9 +118,14 @@ async function fromQuestions(ctx: Context, request: InputRequest): Promise<Recor
       : `Configuration for environment ${request.environment} was not found in DynamoDB: building it from the flags, ` +
           'with the defaults for the rest (see --help).',
   );
-  const answers = await collectAnswers(request.answers, asker(ctx), {
-    defaultRegion: await defaultRegion(ctx),
-  });
+  const context = { defaultRegion: await defaultRegion(ctx) };
+  if (!ctx.ui.options.interactive) {
+    const lacking = missingAnswers(environmentQuestions, request.answers, context);
+    if (lacking.missing.length > 0) {
+      throw missingFlagsError(lacking, request.environment);
+    }
+  }
+  const answers = await collectAnswers(request.answers, asker(ctx), context);
   return answersToDocument(answers);
 }
 
