@@ -146,6 +146,13 @@ export async function environmentInput(
       hint: `Change it with \`cloudlift edit_environment -e ${environment}\` (or pass --config-file FILE), and leave out ${given.length === 1 ? 'that flag' : 'those flags'}.`,
     });
   } // prettier-ignore
+  if (request.configFile !== undefined && given.length > 0) {
+    const { environmentQuestions } = await import('../core/config/environment-answers.js');
+    const flags = environmentQuestions.filter((question) => given.includes(question.key)).map((q) => q.flag);
+    throw new UsageError(`--config-file and ${flags.join(', ')} both describe the new environment ${environment}; give one or the other`, {
+      hint: `Put ${flags.length === 1 ? 'that value' : 'those values'} in ${request.configFile === '-' ? 'the configuration' : request.configFile} and leave out ${flags.join(', ')}, or leave out --config-file to build the configuration from the flags. Nothing was written.`,
+    });
+  } // prettier-ignore
   if (request.configFile !== undefined || (request.edit === true && stored !== undefined)) {
     const { editDocument } = await import('./edit-document.js');
     const edited = await editDocument(ctx, {

@@ -149,6 +149,7 @@ const badInputs: [string, (eip: string) => string[], RegExp][] = [
   ['a missing AMI parameter', (eip) => [...requiredFlags(eip), '--ami-ssm-parameter', '/no/such/ami'], /bad\.cluster\.ami_id: SSM parameter \/no\/such\/ami does not exist/],
   ['a missing answer without a terminal', (eip) => requiredFlags(eip).filter((flag, index, all) => flag !== '--key-name' && all[index - 1] !== '--key-name'), /without a terminal: missing --key-name$/m],
   ['several missing answers with --yes (all named in one error)', () => ['--yes', '--env-region', testbed().region], /without a terminal: missing --vpc-cidr, --nat-eip-allocation-id, --key-name, --notifications-arn, --ssl-certificate-arn$/m],
+  ['a config file and question flags for a new environment', () => ['--config-file', 'invalid.json', '--vpc-cidr', '10.40.0.0/16', '--key-name', 'k'], /--config-file and --vpc-cidr, --key-name both describe the new environment bad; give one or the other/],
   ['a bad cluster type', (eip) => [...requiredFlags(eip), '--cluster-type', 'k8s'], /--cluster-type k8s: "k8s" is not one of ondemand, spot, both, fargate/],
   ['a certificate in another region', (eip) => [...requiredFlags(eip), '--ssl-certificate-arn', 'arn:aws:acm:eu-west-3:123456789012:certificate/abc'], /ssl_certificate_arn: is in eu-west-3, but load balancers need a certificate in the environment region/],
   ['an invalid config file', () => ['--config-file', 'invalid.json'], /Invalid environment configuration: bad\.cluster\.instance_type: "m5\.huge" is not an EC2 instance type/],
