@@ -3,7 +3,7 @@
 // may contain a colon), sorted by the number `release`; release 0 is the partition's deploy lock. Every write is
 // conditional, so two deploys can never share a number or both hold the lock.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeployLock, Release, ServiceRevision } from '../core/releases.js';
+import type { DeployLock, Release, ServiceOutcomeRecord, ServiceRevision } from '../core/releases.js';
 import { tables } from '../core/naming.js';
 import type { ClientConfig } from './clients.js';
 import { createTable, openDocumentClient, tableExists } from './dynamodb.js';
@@ -48,6 +48,22 @@ function fromServiceItem(item: Item): ServiceRevision {
   };
 }
 
+function toOutcomeItem(outcome: ServiceOutcomeRecord): Item {
+  return { component: outcome.component, outcome: outcome.outcome, ...optional('reason', outcome.reason) };
+}
+
+/** Per-service outcomes; undefined for records written before they were kept (the attribute is optional). */
+function fromOutcomeItems(items: unknown): ServiceOutcomeRecord[] | undefined {
+  if (!Array.isArray(items)) {
+    return undefined;
+  }
+  return (items as Item[]).map((item) => ({
+    component: text(item.component) ?? '',
+    outcome: (text(item.outcome) ?? 'failed') as ServiceOutcomeRecord['outcome'],
+    ...optional('reason', text(item.reason)),
+  }));
+}
+
 function toReleaseItem(release: Release): Item {
   return {
     [partitionKey]: partition(release.app, release.environment),
@@ -67,6 +83,7 @@ function toReleaseItem(release: Release): Item {
     ...optional('image_digest', release.imageDigest),
     ...optional('config_versions', release.configVersions),
     ...optional('rollback_of', release.rollbackOf),
+    ...optional('service_outcomes', release.serviceOutcomes?.map(toOutcomeItem)),
     ...optional('reason', release.reason),
     ...optional('tool_version', release.toolVersion),
   };
@@ -95,6 +112,7 @@ function fromReleaseItem(item: Item): Release {
       typeof versions === 'object' && versions !== null ? (versions as Record<string, number>) : undefined,
     ),
     ...optional('rollbackOf', num(item.rollback_of)),
+    ...optional('serviceOutcomes', fromOutcomeItems(item.service_outcomes)),
     ...optional('reason', text(item.reason)),
     ...optional('toolVersion', text(item.tool_version)),
   };

@@ -1,5 +1,6 @@
 // The release ledger's rules: what a release is, how outcomes read, which release a rollback restores, the command
 // that undoes a rollback, and the rows `releases` prints. Pure: times come in as arguments.
+import type { ServiceOutcome } from './deploy-verdict.js';
 import { formatElapsed } from './duration.js';
 
 /** How a release ended; `in-progress` until the deploy that owns it finishes. */
@@ -21,6 +22,16 @@ export interface ServiceRevision {
   previousTaskDefinition?: string;
   /** The image of the service's main container. */
   image?: string;
+}
+
+/** How one ECS service of a release ended, and why when it did not succeed. */
+export interface ServiceOutcomeRecord {
+  /** The logical service (`<Svc>`). */
+  component: string;
+  /** The roll-out's outcome: succeeded, unchanged, failed, rolled-back, timed-out, unplaceable, interrupted, not-started. */
+  outcome: ServiceOutcome['kind'];
+  /** Why it did not succeed, in words (absent for succeeded and unchanged). */
+  reason?: string;
 }
 
 /** One entry of the ledger: release `number` of `app` in `environment`. */
@@ -46,6 +57,8 @@ export interface Release {
   configVersions?: Record<string, number>;
   /** The release a rollback restored. */
   rollbackOf?: number;
+  /** Each ECS service's outcome (absent in records written before cloudlift kept it, and before any roll-out). */
+  serviceOutcomes?: ServiceOutcomeRecord[];
   /** Why it failed, or a note. */
   reason?: string;
   /** The cloudlift version that wrote the record. */
@@ -80,6 +93,41 @@ export function displayOutcome(release: Release, now: Date): ReleaseOutcome | 'a
 export function durationBetween(startedAt: string, finishedAt: string): number {
   const milliseconds = Date.parse(finishedAt) - Date.parse(startedAt);
   return Number.isFinite(milliseconds) ? Math.max(0, Math.round(milliseconds / 100) / 10) : 0;
+}
+
+/** What one service's roll-out outcome means for the ledger: its kind and, unless it went well, why. */
+export function serviceOutcomeRecord(component: string, outcome: ServiceOutcome): ServiceOutcomeRecord {
+  const reason = serviceOutcomeReason(outcome);
+  return { component, outcome: outcome.kind, ...(reason === undefined ? {} : { reason }) };
+}
+
+function serviceOutcomeReason(outcome: ServiceOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'succeeded':
+    case 'unchanged':
+      return undefined;
+    case 'failed': {
+      const last = outcome.failures[outcome.failures.length - 1];
+      // The task's own failure first: it is the "why" a narrow table cell still shows.
+      return last === undefined || outcome.reason.includes(last.summary)
+        ? outcome.reason
+        : `${last.summary}; ${outcome.reason}`;
+    }
+    case 'rolled-back':
+    case 'unplaceable':
+      return outcome.reason;
+    case 'timed-out':
+      return `still rolling out when cloudlift stopped waiting (--timeout): ${outcome.progress.text}`;
+    case 'interrupted':
+      return `interrupted (Ctrl-C) while rolling out${outcome.progress === undefined ? '' : `: ${outcome.progress.text}`}`;
+    case 'not-started':
+      return 'not started: the command stopped before its turn (nothing changed)';
+  }
+}
+
+/** True for the per-service outcomes that are not a success. */
+function wentWrong(record: ServiceOutcomeRecord): boolean {
+  return record.outcome !== 'succeeded' && record.outcome !== 'unchanged';
 }
 
 /** Why a rollback target could not be chosen, in words for the user. */
@@ -269,13 +317,27 @@ export function releaseRows(releases: readonly Release[], now: Date): string[][]
     ]);
 }
 
+/**
+ * The Outcome cell: the release's outcome, then one line per service that went wrong with its reason (which service
+ * failed and why); records without per-service outcomes show the release's overall reason.
+ */
 function outcomeText(release: Release, now: Date): string {
   const outcome = displayOutcome(release, now);
-  if (release.reason === undefined || outcome === 'succeeded') {
+  if (outcome === 'succeeded') {
     return outcome;
   }
-  const reason = release.reason.length > 45 ? `${release.reason.slice(0, 42)}...` : release.reason;
-  return `${outcome}: ${reason}`;
+  const bad = (release.serviceOutcomes ?? []).filter(wentWrong);
+  if (bad.length > 0) {
+    return [
+      outcome,
+      ...bad.map((service) => `${service.component}: ${shorten(service.reason ?? service.outcome)}`),
+    ].join('\n');
+  }
+  return release.reason === undefined ? outcome : `${outcome}: ${shorten(release.reason)}`;
+}
+
+function shorten(text: string): string {
+  return text.length > 45 ? `${text.slice(0, 42)}...` : text;
 }
 
 /** The JSON form of a release for `--json` (the record plus the derived fields the table shows). */

@@ -14,8 +14,16 @@ import {
   gitShaOf,
   isNoTarget,
   nextReleaseNumber,
+  serviceOutcomeRecord,
 } from '../core/releases.js';
-import type { Release, ReleaseKind, ReleaseOutcome, ServiceRevision } from '../core/releases.js';
+import type { ServiceOutcome } from '../core/deploy-verdict.js';
+import type {
+  Release,
+  ReleaseKind,
+  ReleaseOutcome,
+  ServiceOutcomeRecord,
+  ServiceRevision,
+} from '../core/releases.js';
 import { CloudliftError, ConflictError, ExitCode, isCloudliftError, messageOf } from '../errors.js';
 import { cloudliftVersion } from '../version.js';
 import type { Context } from '../context.js';
@@ -46,7 +54,7 @@ export interface ReleaseStart {
 
 /** Facts learned while a release runs. */
 export type ReleaseNote = Partial<
-  Pick<Release, 'version' | 'gitSha' | 'image' | 'imageDigest' | 'services' | 'reason'>
+  Pick<Release, 'version' | 'gitSha' | 'image' | 'imageDigest' | 'services' | 'serviceOutcomes' | 'reason'>
 >;
 
 /** A release being made: note facts as they become known; withRelease records the outcome. */
@@ -179,6 +187,15 @@ export interface DeployedService {
   ecsServiceName: string;
   taskDefinition?: string;
   previousTaskDefinition?: string;
+  /** How its roll-out ended (kept per service in the ledger, so `releases` says which service failed and why). */
+  outcome?: ServiceOutcome;
+}
+
+/** The per-service outcomes of deployed services (those that report one). */
+export function outcomesOf(services: readonly DeployedService[]): ServiceOutcomeRecord[] {
+  return services.flatMap((service) =>
+    service.outcome === undefined ? [] : [serviceOutcomeRecord(service.name, service.outcome)],
+  );
 }
 
 /** What the ledger says when a deploy starts. */
@@ -197,7 +214,7 @@ export interface DeployRecording {
     image: string;
     imageDigest?: string;
   }): Promise<StartedDeploy>;
-  /** Every service with the task definition it runs after the deploy (unchanged ones too). */
+  /** Every service with the task definition it runs after the deploy (unchanged ones too) and its outcome. */
   services(services: readonly DeployedService[]): void;
 }
 
@@ -269,7 +286,7 @@ export async function recordDeploy<T>(
     },
     services(services) {
       if (record !== undefined) {
-        record = { ...record, services: revisions(services) };
+        record = { ...record, services: revisions(services), serviceOutcomes: outcomesOf(services) };
       }
     },
   };

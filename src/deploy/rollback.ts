@@ -24,7 +24,14 @@ import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
 import type { ServiceResult, WayBack } from './deploy-report.js';
 import { runLimited } from './deploy-service.js';
-import { configVersions, getRelease, listReleases, withDeployLock, withRelease } from './releases.js';
+import {
+  configVersions,
+  getRelease,
+  listReleases,
+  outcomesOf,
+  withDeployLock,
+  withRelease,
+} from './releases.js';
 import { rollOut } from './rollout.js';
 import { appServices } from './service-stack.js';
 
@@ -195,7 +202,10 @@ export async function rollback(
         rollBackOne(ctx, ecs, cluster, step, options, view),
       );
       const done = steps.map((step, index) => results[index] ?? notStarted(step));
-      recording.note({ services: done.flatMap((result) => revisionOf(result, steps)) });
+      recording.note({
+        services: done.flatMap((result) => revisionOf(result, steps)),
+        serviceOutcomes: outcomesOf(done),
+      });
       ctx.ui.info('');
       view.summary(done);
       sayUndo(ctx, undo);

@@ -13,6 +13,7 @@ import {
   lockHeldText,
   nextReleaseNumber,
   releaseRows,
+  serviceOutcomeRecord,
   taskDefinitionLabel,
   undoCommand,
   undoInstruction,
@@ -254,6 +255,74 @@ describe('releaseRows', () => {
       'succeeded',
       '12.5s',
     ]);
+  });
+});
+
+describe('per-service outcomes', () => {
+  const progress = { desired: 2, running: 1, pending: 0, oldRunning: 1, failedTasks: 2, text: '1/2 running' };
+  const crash = {
+    taskId: 'c7529390',
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/cluster-staging/c7529390',
+    category: 'exit' as const,
+    summary: 'container WebContainer exited with code 1',
+    detail: 'Essential container in task exited',
+  };
+
+  it('keeps why each service went wrong, with the last task failure', () => {
+    expect(serviceOutcomeRecord('Web', { kind: 'succeeded', progress })).toEqual({
+      component: 'Web',
+      outcome: 'succeeded',
+    });
+    expect(serviceOutcomeRecord('Worker', { kind: 'unchanged' })).toEqual({
+      component: 'Worker',
+      outcome: 'unchanged',
+    });
+    expect(
+      serviceOutcomeRecord('Web', {
+        kind: 'failed',
+        reason: '2 tasks of the new version failed in a row (--max-failed-tasks 2)',
+        failures: [crash],
+        progress,
+      }),
+    ).toEqual({
+      component: 'Web',
+      outcome: 'failed',
+      reason:
+        'container WebContainer exited with code 1; 2 tasks of the new version failed in a row (--max-failed-tasks 2)',
+    });
+    expect(serviceOutcomeRecord('Web', { kind: 'timed-out', progress }).reason).toContain('1/2 running');
+    expect(serviceOutcomeRecord('Web', { kind: 'not-started' }).reason).toContain('nothing changed');
+  });
+
+  it('the table names each service that went wrong and why, under the outcome', () => {
+    const failed = release(2, 'failed', {
+      reason: 'Deployment of shop to staging failed: 2 of 3 services',
+      serviceOutcomes: [
+        { component: 'Web', outcome: 'failed', reason: 'container WebContainer exited with code 1' },
+        { component: 'Worker', outcome: 'succeeded' },
+        {
+          component: 'Cron',
+          outcome: 'rolled-back',
+          reason: 'ECS rolled back to CronFamily:3: ' + 'y'.repeat(60),
+        },
+      ],
+    });
+    const [row] = releaseRows([failed], new Date('2026-11-26T10:05:00Z'));
+    expect(row?.[7]).toBe(
+      [
+        'failed',
+        'Web: container WebContainer exited with code 1',
+        `Cron: ECS rolled back to CronFamily:3: ${'y'.repeat(9)}...`,
+      ].join('\n'),
+    );
+  });
+
+  it('records written before per-service outcomes were kept still show the overall reason', () => {
+    const [row] = releaseRows(
+      [release(2, 'failed', { reason: 'Deployment of shop to staging failed: Web' })],
+      new Date('2026-11-26T10:05:00Z'),
+    );
+    expect(row?.[7]).toBe('failed: Deployment of shop to staging failed: Web');
   });
 });
 

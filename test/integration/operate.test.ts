@@ -41,6 +41,7 @@ interface ReleaseJson {
   version?: string;
   rollbackOf?: number;
   reason?: string;
+  serviceOutcomes?: { component: string; outcome: string; reason?: string }[];
   durationSeconds?: number;
   configVersions?: Record<string, number>;
   services: {
@@ -171,6 +172,10 @@ describe('release ledger', () => {
     expect(ledger[0]?.services.map((s) => s.previousTaskDefinition)).toEqual(
       before[0]?.services.map((s) => s.taskDefinition),
     );
+    expect(ledger[0]?.serviceOutcomes).toEqual([
+      { component: 'Web', outcome: 'succeeded' },
+      { component: 'Worker', outcome: 'succeeded' },
+    ]);
   });
 
   it('refuses an unknown or malformed --to before changing anything', async () => {
@@ -247,6 +252,23 @@ describe('a failed deploy', () => {
     expect(deploy.stderr).not.toContain('aws ecs update-service');
     expect(ledger[0]).toMatchObject({ kind: 'deploy', version: 'crash', outcome: 'failed' });
     expect(ledger[0]?.reason).toContain('Deployment of shop to staging failed');
+    // Which service failed and why, per service, in the record and in the table.
+    expect(ledger[0]?.serviceOutcomes).toEqual([
+      {
+        component: 'Web',
+        outcome: 'failed',
+        reason: expect.stringContaining('container WebContainer exited with code 1') as unknown,
+      },
+      {
+        component: 'Worker',
+        outcome: 'failed',
+        reason: expect.stringContaining('container WorkerContainer exited with code 1') as unknown,
+      },
+    ]);
+    const table = await cloudlift(scoped('releases', '--limit', '1'));
+    expect(table.stdout).toMatch(/│ failed +│/);
+    expect(table.stdout).toMatch(/│ Web: container WebContainer exited with code 1;\.\.\. +│/);
+    expect(table.stdout).toMatch(/│ Worker: container WorkerContainer exited with code\.\.\. +│/);
 
     const status = await cloudlift(scoped('status', '--json'));
     expect(status.code, status.stderr).toBe(0);
