@@ -45,6 +45,23 @@ export interface WatchSettings {
   timeoutMs: number;
   /** Stop after this many failed tasks of our revision in a row (ECS's circuit breaker waits for 10 or more). */
   maxFailedTasks: number;
+  /** How long an inconclusive sign must last before it is a verdict (default verdictGraceMs). */
+  graceMs?: number;
+}
+
+/**
+ * Right after UpdateService, ECS may still show the old revision as PRIMARY, or emit one "unable to place a task"
+ * event before it places the tasks: such signs become a verdict only once they lasted this long.
+ */
+export const verdictGraceMs = 10_000;
+
+/** What the verdict remembers from earlier observations of the same rollout (kept by the caller, see remember()). */
+export interface VerdictMemory {
+  /** Our revision was the PRIMARY deployment in some observation. */
+  seenOursAsPrimary: boolean;
+  /** Since when "cannot place and nothing of ours starts" held in every observation, and in how many. */
+  unplaceableSince?: Date;
+  unplaceableObservations: number;
 }
 
 /** Everything the verdict is decided from. */
@@ -61,6 +78,8 @@ export interface Observation {
   /** The last time every desired task of our revision was running: failures before it do not count as a streak. */
   lastFullyRunningAt?: Date;
   settings: WatchSettings;
+  /** remember() of every observation so far, this one included; absent = this is the first observation. */
+  memory?: VerdictMemory;
 }
 
 /** Where a rollout stands, for progress lines and the final summary. */
@@ -189,6 +208,47 @@ function rolledBack(
   };
 }
 
+function unplaceableEvent(observation: Observation): ServiceEvent | undefined {
+  const primary = primaryOf(observation.service);
+  if (primary?.taskDefinition !== observation.ourTaskDefinition) {
+    return undefined;
+  }
+  const stuck = primary.runningCount + primary.pendingCount === 0;
+  return stuck ? observation.newEvents.find((e) => unplaceablePattern.test(e.message)) : undefined;
+}
+
+/** The memory after one more observation (pure: the watcher keeps the result and passes it to judgeRollout). */
+export function remember(previous: VerdictMemory | undefined, observation: Observation): VerdictMemory {
+  const primary = primaryOf(observation.service);
+  const seenOursAsPrimary =
+    (previous?.seenOursAsPrimary ?? false) || primary?.taskDefinition === observation.ourTaskDefinition;
+  if (unplaceableEvent(observation) === undefined) {
+    return { seenOursAsPrimary, unplaceableObservations: 0 };
+  }
+  return {
+    seenOursAsPrimary,
+    unplaceableSince: previous?.unplaceableSince ?? observation.now,
+    unplaceableObservations: (previous?.unplaceableObservations ?? 0) + 1,
+  };
+}
+
+/** True when "not PRIMARY" may just be ECS not showing our new deployment yet (no sign of ours, within the grace). */
+function notShownYet(observation: Observation, memory: VerdictMemory, graceMs: number): boolean {
+  const listed = observation.service.deployments.some(
+    (d) => d.taskDefinition === observation.ourTaskDefinition,
+  );
+  const elapsed = observation.now.getTime() - observation.startedAt.getTime();
+  return !listed && !memory.seenOursAsPrimary && elapsed < graceMs;
+}
+
+/** The cannot-place condition held in two observations or more, spanning the grace period. */
+function unplaceableLasted(memory: VerdictMemory, now: Date, graceMs: number): boolean {
+  const since = memory.unplaceableSince;
+  return (
+    since !== undefined && memory.unplaceableObservations >= 2 && now.getTime() - since.getTime() >= graceMs
+  );
+}
+
 function isDone(primary: ObservedDeployment, service: ObservedService): boolean {
   const countsMatch = primary.runningCount === primary.desiredCount && primary.pendingCount === 0;
   if (primary.rolloutState !== undefined) {
@@ -203,12 +263,16 @@ export function judgeRollout(observation: Observation): Verdict {
   const { service, ourTaskDefinition: ours, settings } = observation;
   const primary = primaryOf(service);
   const progress = progressOf(service, ours);
+  const memory = observation.memory ?? remember(undefined, observation);
+  const graceMs = settings.graceMs ?? verdictGraceMs;
   if (service.status !== 'ACTIVE') {
     const reason = `the service is ${service.status} (it is being deleted)`;
     return { kind: 'failed', reason, failures: [], progress };
   }
   if (primary === undefined || primary.taskDefinition !== ours) {
-    return rolledBack(observation, primary, progress);
+    return notShownYet(observation, memory, graceMs)
+      ? { kind: 'in-progress', progress }
+      : rolledBack(observation, primary, progress);
   }
   if (isDone(primary, service)) {
     return { kind: 'succeeded', progress };
@@ -226,8 +290,8 @@ export function judgeRollout(observation: Observation): Verdict {
   if (cannotStart !== undefined && failures.length > 0) {
     return { kind: 'failed', reason: cleanEventMessage(cannotStart.message), failures, progress };
   }
-  const unplaceable = observation.newEvents.find((e) => unplaceablePattern.test(e.message));
-  if (unplaceable !== undefined && primary.runningCount + primary.pendingCount === 0) {
+  const unplaceable = unplaceableEvent(observation);
+  if (unplaceable !== undefined && unplaceableLasted(memory, observation.now, graceMs)) {
     return { kind: 'unplaceable', reason: cleanEventMessage(unplaceable.message), progress };
   }
   if (observation.now.getTime() - observation.startedAt.getTime() >= settings.timeoutMs) {

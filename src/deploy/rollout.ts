@@ -3,13 +3,15 @@
 import type { Context } from '../context.js';
 import type { EcsApi } from '../aws/ecs.js';
 import { logsApi } from '../aws/logs.js';
-import { judgeRollout } from '../core/deploy-verdict.js';
+import { judgeRollout, remember } from '../core/deploy-verdict.js';
 import { pollDelayMs } from '../core/deploy-settings.js';
 import type {
+  Observation,
   Progress,
   ServiceEvent,
   ServiceOutcome,
   Verdict,
+  VerdictMemory,
   WatchSettings,
 } from '../core/deploy-verdict.js';
 import { classifyStoppedTask } from '../core/stopped-task.js';
@@ -48,6 +50,8 @@ interface WatchState {
   /** Every stopped task already described (of any revision). */
   described: Set<string>;
   lastFullyRunningAt?: Date;
+  /** What the verdict needs from earlier polls (a sign seen once is not yet a verdict). */
+  memory?: VerdictMemory;
 }
 
 /** Rolls the service out and waits for a verdict (or Ctrl-C); prints the verdict line (and crash logs). */
@@ -114,7 +118,7 @@ async function pollOnce(ctx: Context, input: RolloutInput, state: WatchState): P
   if (ours !== undefined && ours.desiredCount > 0 && ours.runningCount >= ours.desiredCount) {
     state.lastFullyRunningAt = now;
   }
-  const verdict = judgeRollout({
+  const observation: Observation = {
     ourTaskDefinition: input.taskDefinition,
     service: snapshot.service,
     newEvents: allNew(snapshot.events, input.eventsBefore),
@@ -123,7 +127,9 @@ async function pollOnce(ctx: Context, input: RolloutInput, state: WatchState): P
     now,
     ...(state.lastFullyRunningAt === undefined ? {} : { lastFullyRunningAt: state.lastFullyRunningAt }),
     settings: input.settings,
-  });
+  };
+  state.memory = remember(state.memory, observation);
+  const verdict = judgeRollout({ ...observation, memory: state.memory });
   view.progress(name, verdict.progress);
   return verdict;
 }

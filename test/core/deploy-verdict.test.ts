@@ -5,10 +5,11 @@ import { toObservedService, toServiceEvents, toStoppedTask } from '../../src/aws
 import {
   cleanEventMessage,
   judgeRollout,
+  remember,
   servingTaskDefinition,
   worstOutcome,
 } from '../../src/core/deploy-verdict.js';
-import type { Observation, Verdict } from '../../src/core/deploy-verdict.js';
+import type { Observation, Verdict, VerdictMemory } from '../../src/core/deploy-verdict.js';
 import {
   at,
   crash,
@@ -27,11 +28,11 @@ import {
 
 const settings = { timeoutMs: 600_000, maxFailedTasks: 3 };
 
-function observe(
+function observation(
   raw: Service,
   options: { now?: number; stopped?: Task[]; lastFullyRunning?: number } = {},
-): Verdict {
-  const observation: Observation = {
+): Observation {
+  return {
     ourTaskDefinition: newTd,
     service: toObservedService(raw),
     newEvents: toServiceEvents(raw),
@@ -41,7 +42,24 @@ function observe(
     ...(options.lastFullyRunning === undefined ? {} : { lastFullyRunningAt: at(options.lastFullyRunning) }),
     settings,
   };
-  return judgeRollout(observation);
+}
+
+function observe(
+  raw: Service,
+  options: { now?: number; stopped?: Task[]; lastFullyRunning?: number; memory?: VerdictMemory } = {},
+): Verdict {
+  const seen = observation(raw, options);
+  return judgeRollout({ ...seen, memory: remember(options.memory, seen) });
+}
+
+/** Judges a sequence of polls the way the watcher does (memory carried over); the verdict after each one. */
+function watch(polls: { raw: Service; now: number }[]): Verdict['kind'][] {
+  let memory: VerdictMemory | undefined;
+  return polls.map(({ raw, now }) => {
+    const seen = observation(raw, { now });
+    memory = remember(memory, seen);
+    return judgeRollout({ ...seen, memory }).kind;
+  });
 }
 
 const rolling = (running: number, pending: number, oldRunning: number) => [
@@ -211,19 +229,68 @@ describe('judgeRollout', () => {
     }
   });
 
+  const cannotPlace = event(
+    3,
+    `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 5a1b2c3d) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`,
+  );
+
   it('reports unplaceable when ECS cannot place a task and nothing of ours runs (the original exited 0 here)', () => {
-    const raw = service(rolling(0, 0, 2), [
-      event(
-        3,
-        `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 5a1b2c3d) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`,
-      ),
-    ]);
-    const verdict = observe(raw);
+    const raw = service(rolling(0, 0, 2), [cannotPlace]);
+    // seen since 3 s in one earlier poll; still so at 30 s: two observations, longer than the grace
+    const verdict = observe(raw, {
+      memory: { seenOursAsPrimary: true, unplaceableSince: at(3), unplaceableObservations: 1 },
+    });
     expect(verdict.kind).toBe('unplaceable');
     if (verdict.kind === 'unplaceable') {
       expect(verdict.reason).toMatch(/^hello-staging-Web-8xYq3nE2Lk0P was unable to place a task/);
       expect(verdict.reason).toContain('container-instance 5a1b2c3d');
     }
+  });
+
+  it('does not call one unable-to-place event unplaceable: it must last two polls and the grace period', () => {
+    const stuck = service(rolling(0, 0, 2), [cannotPlace]);
+    const placed = service(rolling(0, 1, 2), [cannotPlace]);
+    expect(observe(stuck, { now: 4 }).kind).toBe('in-progress'); // the very first observation
+    // a transient event: the next poll shows a pending task, so the condition starts again from scratch
+    expect(
+      watch([
+        { raw: stuck, now: 4 },
+        { raw: placed, now: 5 },
+        { raw: stuck, now: 12 },
+        { raw: stuck, now: 13 },
+      ]),
+    ).toEqual(['in-progress', 'in-progress', 'in-progress', 'in-progress']);
+    // lasting: two polls are not enough before the grace (10 s) is over, then it is the verdict
+    expect(
+      watch([
+        { raw: stuck, now: 4 },
+        { raw: stuck, now: 5 },
+        { raw: stuck, now: 13 },
+        { raw: stuck, now: 14 },
+      ]),
+    ).toEqual(['in-progress', 'in-progress', 'in-progress', 'unplaceable']);
+  });
+
+  it('waits while ECS does not show our new deployment yet, and calls it replaced after the grace period', () => {
+    const notYet = service([
+      deployment({ taskDefinition: oldTd, runningCount: 2, rolloutState: 'COMPLETED' }),
+    ]);
+    const started = service(rolling(0, 2, 2));
+    expect(observe(notYet, { now: 1 }).kind).toBe('in-progress');
+    expect(
+      watch([
+        { raw: notYet, now: 1 },
+        { raw: started, now: 2 },
+      ]),
+    ).toEqual(['in-progress', 'in-progress']);
+    expect(observe(notYet, { now: 10 }).kind).toBe('rolled-back');
+    // once ours was PRIMARY, losing it is conclusive at once
+    expect(
+      watch([
+        { raw: started, now: 1 },
+        { raw: notYet, now: 2 },
+      ]),
+    ).toEqual(['in-progress', 'rolled-back']);
   });
 
   it('keeps waiting on an unable-to-place event while some new tasks are starting', () => {

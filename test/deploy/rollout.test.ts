@@ -124,6 +124,32 @@ describe('rollOut', () => {
     expect(clock.sleeps).toEqual([1000, 1000]); // polled every second at first
   });
 
+  it('waits when the first look after UpdateService still shows the old revision or one unable-to-place event', async () => {
+    const oldOnly = service([
+      deployment({ taskDefinition: oldTd, desiredCount: 1, runningCount: 1, rolloutState: 'COMPLETED' }),
+    ]);
+    const noRoomYet = service(
+      [
+        deployment({ taskDefinition: newTd, desiredCount: 1 }),
+        deployment({ taskDefinition: oldTd, status: 'ACTIVE', desiredCount: 1, runningCount: 1 }),
+      ],
+      [
+        event(
+          1,
+          `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements.`,
+        ),
+      ],
+    );
+    const done = service([
+      deployment({ taskDefinition: newTd, desiredCount: 1, runningCount: 1, rolloutState: 'COMPLETED' }),
+    ]);
+    const { capture, run } = setup([oldOnly, noRoomYet, starting, done]);
+    const outcome = await run();
+    expect(outcome.kind).toBe('succeeded');
+    expect(capture.stderr).not.toContain('ROLLED BACK');
+    expect(capture.stderr).not.toContain('CANNOT PLACE');
+  });
+
   it('shows each crashed task, stops at --max-failed-tasks, and prints the last log lines of the container', async () => {
     const first = stoppedTask('aaa111', newTd, 3, crash);
     const second = stoppedTask('bbb222', newTd, 6, crash);
