@@ -21,6 +21,20 @@ function releaseNumber(flag: string, value: string | undefined): number | undefi
   return parsed;
 }
 
+/** The most releases one `releases` call reads (the table of a long-lived app stays a page, not a scan). */
+const maxReleaseLimit = 10_000;
+
+/** `--limit`: a whole number from 1 to maxReleaseLimit; 0, negative or anything else is a usage error (exit 2). */
+function releaseLimit(value: string): number {
+  const parsed = parseCount(value);
+  if (parsed === undefined || parsed > maxReleaseLimit) {
+    throw new UsageError(`--limit ${value} is not a number of releases to show`, {
+      hint: `Use a whole number from 1 to ${maxReleaseLimit}, e.g. --limit 50 (newest first; default 20).`,
+    });
+  }
+  return parsed;
+}
+
 const releasesExamples = `
 Examples:
   cloudlift releases -e staging                 # the last 20 releases of this folder's app
@@ -34,11 +48,13 @@ export function releasesCommand(runner: Runner) {
     .summary('List the releases (deploys and rollbacks) of the app')
     .addOption(environmentOption())
     .addOption(nameOption())
-    .addOption(new Option('--limit <n>', 'How many releases to show, newest first.').default('20'))
+    .addOption(
+      new Option('--limit <n>', 'How many releases to show, newest first (1 to 10000).').default('20'),
+    )
     .addHelpText('after', releasesExamples)
     .action(
       runner.handle(async (context, flags: { environment?: string; name?: string; limit: string }) => {
-        const limit = releaseNumber('--limit', flags.limit) ?? 20;
+        const limit = releaseLimit(flags.limit);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
         const { listReleases } = await import('../../deploy/releases.js');
