@@ -21,7 +21,8 @@ export async function updateService(ctx: Context, request: ServiceRequest): Prom
     await saveServiceChange(ctx, request, change);
   }
   const subject = serviceStack(request, change.environment.region);
-  const result = await updateStack(ctx, {
+  // Nothing to change is reported by the stack engine ("No changes to <stack>: it is up to date"), once.
+  return updateStack(ctx, {
     ...subject,
     template: change.template,
     parameters: { Environment: request.environment },
@@ -29,8 +30,4 @@ export async function updateService(ctx: Context, request: ServiceRequest): Prom
   }).catch((error: unknown) => {
     throw change.changed ? withSavedConfiguration(error, serviceCommands(request).update) : error;
   });
-  if (!result.changed) {
-    ctx.ui.info(`${subject.stackName} already matches the configuration: nothing to update.`);
-  }
-  return result;
 }
