@@ -334,6 +334,20 @@ export async function listReleases(
   return table.list(app, environment, limit);
 }
 
+/**
+ * The ledger for `cloudlift releases`: like listReleases, but an environment that does not exist is an error (with the
+ * create_environment hint) rather than an empty ledger that suggests deploying to it.
+ */
+export async function releasesOfEnvironment(
+  ctx: Context,
+  app: string,
+  environment: string,
+  limit: number,
+): Promise<Release[]> {
+  await environmentRegion(ctx, environment);
+  return listReleases(ctx, app, environment, limit);
+}
+
 /** One release, or an error saying it does not exist. */
 export async function getRelease(
   ctx: Context,

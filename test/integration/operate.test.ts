@@ -6,7 +6,7 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -106,6 +106,30 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await setEcsBehaviour({});
+});
+
+describe('an environment that does not exist', () => {
+  it('releases and rollback say so in one line with the create_environment hint, and write nothing', async () => {
+    for (const command of ['releases', 'rollback']) {
+      for (const extra of [[], ['--json']]) {
+        const result = await cloudlift([command, '-e', 'nowhere', '--name', 'shop', ...extra]);
+        expect(result.code, result.stderr).toBe(1);
+        const errors = result.stderr.split('\n').filter((line) => line.startsWith('✘'));
+        expect(errors).toEqual([
+          '✘ Environment "nowhere" not found (looked in environment_configurations, region us-east-1)',
+        ]);
+        expect(result.stderr).toContain('→ Create it with `cloudlift create_environment -e nowhere`');
+        expect(result.stderr).not.toContain('No releases');
+        expect(result.stdout).toBe('');
+      }
+    }
+    // No AWS write: the ledger table (created by the first release or lock) does not exist yet.
+    await expect(
+      new DynamoDBClient(awsClientConfig()).send(
+        new DescribeTableCommand({ TableName: 'cloudlift_releases' }),
+      ),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
 });
 
 describe('release ledger', () => {

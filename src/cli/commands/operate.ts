@@ -57,9 +57,9 @@ export function releasesCommand(runner: Runner) {
         const limit = releaseLimit(flags.limit);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { listReleases } = await import('../../deploy/releases.js');
+        const { releasesOfEnvironment } = await import('../../deploy/releases.js');
         const { releaseJson, releaseRows, releaseTableHead } = await import('../../core/releases.js');
-        const releases = await listReleases(context, app, environment, limit);
+        const releases = await releasesOfEnvironment(context, app, environment, limit);
         const now = context.clock.now();
         if (context.globals.json) {
           context.ui.json(releases.map((release) => releaseJson(release, now)));
