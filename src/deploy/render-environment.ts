@@ -2,6 +2,7 @@
 // --config-file) so it can be reviewed and diffed in CI. Facts the original looked up come from flags or defaults.
 import type { Context } from '../context.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
+import { isEc2Cluster } from '../core/config/environment.js';
 import type { Template } from '../core/templates/cdk.js';
 import { isAmiId } from '../core/names.js';
 import type { EnvironmentFacts } from '../core/templates/environment.js';
@@ -83,6 +84,54 @@ export function renderFacts(request: RenderEnvironmentRequest, config: Environme
   };
 }
 
+/** A fleet's desired count as someone asked for it or it runs, and who that was (for the warning). */
+export interface DesiredSource {
+  onDemand?: { count: number; from: string };
+  spot?: { count: number; from: string };
+}
+
+/**
+ * What the template does to desired counts that do not fit the configuration (see `desiredCapacity` in the fleets
+ * template): a count above the fleet maximum is lowered to it, one below the minimum (or 0) raised to it, and a fleet
+ * that is not in the template ignores its count. One line each, so the template never silently differs from the ask.
+ */
+export function desiredCapacityWarnings(config: EnvironmentConfig, desired: DesiredSource): string[] {
+  if (!isEc2Cluster(config.cluster)) {
+    return [desired.onDemand, desired.spot].flatMap((asked) =>
+      asked === undefined ? [] : [`${asked.from}: not used, a Fargate-only environment has no EC2 fleets.`],
+    );
+  }
+  const { cluster } = config;
+  const fleets = [
+    { asked: desired.onDemand, name: 'on-demand', group: 'AutoScalingGroupOnDemand', prefix: '',
+      min: cluster.min_instances, max: cluster.max_instances },
+    { asked: desired.spot, name: 'spot', group: 'AutoScalingGroupSpot', prefix: 'spot_',
+      min: cluster.spot_min_instances ?? 0, max: cluster.spot_max_instances ?? 0 },
+  ]; // prettier-ignore
+  const warnings: string[] = [];
+  for (const { asked, name, group, prefix, min, max } of fleets) {
+    if (asked === undefined) {
+      continue;
+    }
+    const minField = `cluster.${prefix}min_instances`;
+    const maxField = `cluster.${prefix}max_instances`;
+    if (min < 1) {
+      warnings.push(
+        `${asked.from}: not used, the ${name} fleet is not in the template (${minField} is ${min}).`,
+      );
+    } else if (asked.count > max) {
+      warnings.push(
+        `${asked.from} is above ${maxField} (${max}): ${group} gets desired capacity ${max}, the fleet maximum.`,
+      );
+    } else if (asked.count < min) {
+      warnings.push(
+        `${asked.from} is below ${minField} (${min}): ${group} gets desired capacity ${min}, the fleet minimum.`,
+      );
+    }
+  }
+  return warnings;
+}
+
 /** Validates the configuration and builds the template; warnings (e.g. a skipped fleet) go to stderr. */
 export async function renderEnvironment(ctx: Context, request: RenderEnvironmentRequest): Promise<Template> {
   const { parseEnvironmentConfig, unwrapEnvironmentDocument } = await import('../core/config/environment.js');
@@ -96,6 +145,15 @@ export async function renderEnvironment(ctx: Context, request: RenderEnvironment
     ctx.ui.warn(`${problem.field}: ${problem.message}`);
   }
   const facts = renderFacts(request, config);
+  const asked = (flag: string, count: number | undefined) =>
+    count === undefined ? undefined : { count, from: `${flag} ${count}` };
+  const warnings = desiredCapacityWarnings(config, {
+    onDemand: asked('--desired-on-demand', facts.desiredInstances?.onDemand),
+    spot: asked('--desired-spot', facts.desiredInstances?.spot),
+  });
+  for (const warning of warnings) {
+    ctx.ui.warn(warning);
+  }
   if (request.amiId === undefined && config.cluster.type !== 'fargate') {
     ctx.ui.info(`AMI: ${placeholderAmiId} (placeholder; pass --ami-id to render a real one).`);
   }

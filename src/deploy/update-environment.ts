@@ -145,6 +145,18 @@ export async function updateEnvironment(ctx: Context, request: UpdateEnvironment
     await updateEcsAgents(ctx, environment, config);
   }
   const deployed = await deployedFacts(ctx, environment, config, looked);
+  const { desiredCapacityWarnings } = await import('./render-environment.js');
+  const running = (fleet: string, count: number | undefined) =>
+    count === undefined
+      ? undefined
+      : { count, from: `The running ${fleet} fleet (desired capacity ${count})` };
+  const warnings = desiredCapacityWarnings(config, {
+    onDemand: running('on-demand', deployed.desiredInstances?.onDemand),
+    spot: running('spot', deployed.desiredInstances?.spot),
+  });
+  for (const warning of warnings) {
+    ctx.ui.warn(warning);
+  }
   const { environmentTemplate } = await import('../core/templates/environment.js');
   const template = environmentTemplate(config, {
     environment,

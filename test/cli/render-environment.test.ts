@@ -19,7 +19,7 @@ function withoutVersion(template: unknown): unknown {
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'render-environment-'));
-  for (const name of ['default-ec2', 'existing-vpc', 'fargate-only']) {
+  for (const name of ['default-ec2', 'existing-vpc', 'fargate-only', 'ondemand-only']) {
     writeFileSync(join(folder, `${name}.json`), JSON.stringify(readEnvironmentInput(name).config));
   }
   const stored = { staging: readEnvironmentInput('default-ec2').config, cloudlift_version: '2.1.1' };
@@ -72,6 +72,38 @@ describe('render_environment', () => {
     const resources = JSON.parse(result.stdout).Resources;
     expect(resources.AutoScalingGroupOnDemand.Properties.DesiredCapacity).toBe('3');
     expect(resources.AutoScalingGroupSpot.Properties.DesiredCapacity).toBe('2');
+  });
+
+  it('warns when it clamps a desired count to the fleet size, so the template never silently differs', async () => {
+    const result = await runCli(
+      ['render_environment', '-e', 'staging', '--config-file', 'stored.json', '--json', '--desired-on-demand', '9', '--desired-spot', '0'],
+      { cwd: folder, env: unreachableAws },
+    ); // prettier-ignore
+    expect(result.code).toBe(0);
+    const resources = JSON.parse(result.stdout).Resources;
+    expect(resources.AutoScalingGroupOnDemand.Properties.DesiredCapacity).toBe('5');
+    expect(resources.AutoScalingGroupSpot.Properties.DesiredCapacity).toBe('1');
+    expect(result.stderr).toContain(
+      '--desired-on-demand 9 is above cluster.max_instances (5): AutoScalingGroupOnDemand gets desired capacity 5, the fleet maximum.',
+    );
+    expect(result.stderr).toContain(
+      '--desired-spot 0 is below cluster.spot_min_instances (1): AutoScalingGroupSpot gets desired capacity 1, the fleet minimum.',
+    );
+  });
+
+  it.each([
+    [
+      'ondemand-only',
+      '--desired-spot 2: not used, the spot fleet is not in the template (cluster.spot_min_instances is 0).',
+    ],
+    ['fargate-only', '--desired-spot 2: not used, a Fargate-only environment has no EC2 fleets.'],
+  ])('says a desired count the %s template has no fleet for is not used', async (name, warning) => {
+    const result = await runCli(
+      ['render_environment', '-e', 'sandbox', '--config-file', `${name}.json`, '--ami-id', 'ami-0123456789abcdef0', '--desired-spot', '2'],
+      { cwd: folder, env: unreachableAws },
+    ); // prettier-ignore
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(warning);
   });
 
   it.each([

@@ -192,8 +192,13 @@ describe('create_environment with bad input', () => {
 describe('update_environment', () => {
   it('reports no changes when the stack matches the configuration', async () => {
     const result = await runCli(['update_environment', '-e', 'staging', '--yes'], { env: cliEnv() });
-    expect(result.stderr).toMatch(/No changes to cluster-staging/);
     expect(result.code).toBe(0);
+    // Said once, by the stack engine (callers must not add their own "nothing to update" line).
+    expect(
+      result.stderr
+        .split('\n')
+        .filter((line) => /up to date|nothing to update|already matches|no changes/i.test(line)),
+    ).toEqual(['✔ No changes to cluster-staging (environment staging): it is up to date.']);
   });
 
   it('updates ECS agents (none registered here) and still finds nothing to change', async () => {
@@ -239,6 +244,21 @@ describe('update_environment', () => {
       new autoscaling.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [current] }),
     );
     expect(groups.AutoScalingGroups?.[0]?.DesiredCapacity).toBe(2);
+  });
+
+  it('warns when the running size no longer fits the fleet and the update lowers it to the new maximum', async () => {
+    const document = structuredClone((await storedItem('staging'))?.configuration.staging);
+    document.cluster.max_instances = 1; // the on-demand group runs 2 (previous test)
+    writeFileSync(join(work, 'staging-smaller.json'), JSON.stringify(document));
+    const result = await runCli(
+      ['update_environment', '-e', 'staging', '--config-file', 'staging-smaller.json', '--yes'],
+      { env: cliEnv(), cwd: work },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      'The running on-demand fleet (desired capacity 2) is above cluster.max_instances (1): ' +
+        'AutoScalingGroupOnDemand gets desired capacity 1, the fleet maximum.',
+    );
   });
 
   it('refuses an environment that was never created', async () => {
