@@ -166,6 +166,40 @@ export function chooseRollbackTarget(releases: readonly Release[], to?: number):
   return target ?? { problem: `no successful release before release ${latest.number}` };
 }
 
+/**
+ * What `rollback` says when it has no release to go back to (undefined when it has one). Without --to, the way forward
+ * is a deploy of a version known to work; with --to, another release.
+ */
+export function noRollbackTargetText(
+  app: string,
+  environment: string,
+  releases: readonly Release[],
+  to: number | undefined,
+): { message: string; hint: string } | undefined {
+  const target = chooseRollbackTarget(releases, to);
+  if (!isNoTarget(target)) {
+    return undefined;
+  }
+  const list = `cloudlift releases -e ${environment} --name ${app}`;
+  if (to !== undefined) {
+    return {
+      message: `Cannot roll back ${app} in ${environment}: ${target.problem}; nothing was changed`,
+      hint: `See the releases with \`${list}\` and pick one with --to N.`,
+    };
+  }
+  const deploy = `Deploy a version you know works instead: cloudlift deploy_service -e ${environment} --name ${app} --version <sha>`;
+  const latest = Math.max(...releases.map((release) => release.number));
+  return releases.length === 0
+    ? {
+        message: `Nothing to roll back to: no releases of ${app} in ${environment} are recorded yet; nothing was changed`,
+        hint: `${deploy} (deploys made with the original Cloudlift or by hand are not in the ledger).`,
+      }
+    : {
+        message: `Nothing to roll back to: no successful release of ${app} in ${environment} before v${latest}; nothing was changed`,
+        hint: `${deploy} (what was deployed when: \`${list}\`).`,
+      };
+}
+
 /** True when the argument is a NoTarget. */
 export function isNoTarget(value: Release | NoTarget): value is NoTarget {
   return 'problem' in value;

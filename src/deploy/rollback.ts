@@ -12,6 +12,7 @@ import {
   changedConfigKeys,
   chooseRollbackTarget,
   isNoTarget,
+  noRollbackTargetText,
   taskDefinitionLabel,
   undoInstruction,
 } from '../core/releases.js';
@@ -72,10 +73,11 @@ async function chooseTarget(
   const target = chooseRollbackTarget(pool, options.to);
   const latest = recent[0];
   if (isNoTarget(target) || latest === undefined) {
-    const problem = isNoTarget(target) ? target.problem : 'no releases are recorded yet';
-    throw new CloudliftError('NoRollbackTarget', `Cannot roll back ${app} in ${environment}: ${problem}`, {
-      hint: `See the releases with \`cloudlift releases -e ${environment} --name ${app}\` and pick one with --to N.`,
-    });
+    const text = noRollbackTargetText(app, environment, pool, options.to) ?? {
+      message: `Nothing to roll back to: no releases of ${app} in ${environment} are recorded yet; nothing was changed`,
+      hint: `Deploy a version you know works instead: cloudlift deploy_service -e ${environment} --name ${app} --version <sha>`,
+    };
+    throw new CloudliftError('NoRollbackTarget', text.message, { hint: text.hint });
   }
   return { target, latest, releases: pool };
 }

@@ -12,6 +12,7 @@ import {
   isNoTarget,
   lockHeldText,
   nextReleaseNumber,
+  noRollbackTargetText,
   releaseRows,
   serviceOutcomeRecord,
   taskDefinitionLabel,
@@ -89,6 +90,36 @@ describe('chooseRollbackTarget', () => {
     expect(chooseRollbackTarget([release(1, 'succeeded')])).toEqual({
       problem: 'no successful release before release 1',
     });
+  });
+
+  it('says there is nothing to roll back to and which deploy to run instead', () => {
+    const deployInstead =
+      'Deploy a version you know works instead: cloudlift deploy_service -e staging --name shop --version <sha>';
+    const empty = noRollbackTargetText('shop', 'staging', [], undefined);
+    expect(empty?.message).toBe(
+      'Nothing to roll back to: no releases of shop in staging are recorded yet; nothing was changed',
+    );
+    expect(empty?.hint).toContain(deployInstead);
+    expect(empty?.hint).toContain('not in the ledger');
+    const onlyFailures = noRollbackTargetText(
+      'shop',
+      'staging',
+      [release(1, 'failed'), release(2, 'succeeded')],
+      undefined,
+    );
+    expect(onlyFailures?.message).toBe(
+      'Nothing to roll back to: no successful release of shop in staging before v2; nothing was changed',
+    );
+    expect(onlyFailures?.hint).toContain(deployInstead);
+    expect(onlyFailures?.hint).toContain('cloudlift releases -e staging --name shop');
+    const missing = noRollbackTargetText('shop', 'staging', [release(1, 'succeeded')], 9);
+    expect(missing?.message).toBe(
+      'Cannot roll back shop in staging: release 9 does not exist (the latest is 1); nothing was changed',
+    );
+    expect(missing?.hint).toContain('pick one with --to N');
+    expect(
+      noRollbackTargetText('shop', 'staging', [release(1, 'succeeded'), release(2, 'failed')], undefined),
+    ).toBeUndefined();
   });
 
   it('honours --to, refusing unknown, unfinished and empty releases', () => {

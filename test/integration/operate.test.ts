@@ -132,6 +132,26 @@ describe('an environment that does not exist', () => {
   });
 });
 
+describe('nothing to roll back to', () => {
+  it('an app with no releases: says so, names the deploy to run instead, changes nothing', async () => {
+    const result = await cloudlift(['rollback', '-e', environment, '--name', 'cart']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(
+      '✘ Nothing to roll back to: no releases of cart in staging are recorded yet; nothing was changed',
+    );
+    expect(result.stderr).toContain(
+      '→ Deploy a version you know works instead: cloudlift deploy_service -e staging --name cart --version <sha>',
+    );
+    expect(result.stderr).not.toContain('pick one with --to N');
+    // Nothing written: the ledger table (made by the first release or lock) still does not exist.
+    await expect(
+      new DynamoDBClient(awsClientConfig()).send(
+        new DescribeTableCommand({ TableName: 'cloudlift_releases' }),
+      ),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
 describe('release ledger', () => {
   it('records every deploy: two deploys show up in `releases`, newest first', async () => {
     const empty = await cloudlift(scoped('releases'));
@@ -141,6 +161,18 @@ describe('release ledger', () => {
     for (const version of ['v1', 'v2']) {
       const deploy = await cloudlift(scoped('deploy_service', '--version', version));
       expect(deploy.code, deploy.stderr).toBe(0);
+      if (version === 'v1') {
+        // One release and nothing before it: nothing to roll back to, and nothing is recorded or locked.
+        const rollback = await cloudlift(scoped('rollback'));
+        expect(rollback.code, rollback.stderr).toBe(1);
+        expect(rollback.stderr).toContain(
+          '✘ Nothing to roll back to: no successful release of shop in staging before v1; nothing was changed',
+        );
+        expect(rollback.stderr).toContain(
+          '→ Deploy a version you know works instead: cloudlift deploy_service -e staging --name shop --version <sha>',
+        );
+        expect(await lockItem()).toBeUndefined();
+      }
     }
     const ledger = await releases();
     expect(ledger.map((r) => [r.number, r.kind, r.version, r.outcome])).toEqual([
