@@ -1,8 +1,9 @@
 // The container tool adapter: runs `podman` or `docker` with argument arrays (never a shell string).
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { CloudliftError } from '../errors.js';
+import type { ErrorOptions } from '../errors.js';
 import type { Env } from '../context.js';
 
 /** What a finished container-tool command printed. */
@@ -25,6 +26,17 @@ export interface DockerRunner {
   /** The tool's full path; podman wins when both are installed, as in the original. */
   tool(): string;
   run(args: readonly string[], options?: RunOptions): Promise<ToolResult>;
+}
+
+/** A container-tool command that exited non-zero; `stderr` is everything it printed there. */
+export class ContainerToolError extends CloudliftError {
+  constructor(
+    message: string,
+    options: ErrorOptions,
+    readonly stderr: string,
+  ) {
+    super('DockerFailed', message, options);
+  }
 }
 
 /** Finds an executable on PATH. */
@@ -105,19 +117,58 @@ export class ChildProcessDocker implements DockerRunner {
           resolve({ stdout, stderr });
           return;
         }
-        const last = stderr.trim().split('\n').slice(-3).join(' | ');
-        reject(
-          new CloudliftError(
-            'DockerFailed',
-            `${tool} ${args[0] ?? ''} exited with status ${code ?? 'unknown'}`,
-            {
-              details: last === '' ? [] : [last],
-              hint: 'Check that the Docker daemon is running (`docker info`) and read the output above.',
-            },
-          ),
-        );
+        reject(toolFailure(`${basename(tool)} ${args[0] ?? ''}`, code, stderr));
       });
+      // A tool that exits without reading stdin makes the write fail (EPIPE): its exit status says what happened.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });
   }
+}
+
+/** `docker build` failed: the error names docker's own words (`ERROR: failed to solve: …`), not just an exit status. */
+function toolFailure(command: string, code: number | null, stderr: string): CloudliftError {
+  const lines = meaningfulLines(stderr);
+  const status = `exit status ${code ?? 'unknown'}`;
+  const [first, ...rest] = lines;
+  return new ContainerToolError(
+    first === undefined ? `${command} failed (${status})` : `${command} failed: ${first}`,
+    {
+      details: first === undefined ? [] : [...rest, `(${status})`],
+      hint: 'Check that the Docker daemon is running (`docker info`) and read the output above.',
+    },
+    stderr,
+  );
+}
+
+/** Lines that are docker's advice, not its error (the legacy builder's deprecation notice, warnings). */
+const noisePattern = /^(DEPRECATED:|WARNING\b|WARN\[|time="[^"]*" level=(warning|info))/i;
+/** An error line, possibly inside a BuildKit step (`#7 ERROR: …`, `#7 0.52 error: …`). */
+const errorPattern = /^(#\d+\s+(\d+(\.\d+)?\s+)?)?((ERROR|Error|error)\b:?|Error response from daemon:)/;
+
+/**
+ * The stderr lines that say what went wrong, at most `max`: the error lines when there are any (the last ones, BuildKit
+ * step prefixes removed, each once), else the last lines that are not advice or decoration.
+ */
+export function meaningfulLines(stderr: string, max = 3): string[] {
+  const lines: string[] = [];
+  let inNotice = false;
+  for (const raw of stderr.split('\n')) {
+    // eslint-disable-next-line no-control-regex -- colour codes docker writes on a terminal
+    const line = (raw.split('\r').pop() ?? '').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trimEnd();
+    if (line.trim() === '') {
+      inNotice = false;
+      continue;
+    }
+    const indented = /^\s/.test(line);
+    inNotice = noisePattern.test(line) || (inNotice && indented);
+    if (!inNotice && !/^[-=\s]+$/.test(line)) {
+      lines.push(line.trim());
+    }
+  }
+  const errors = lines
+    .filter((line) => errorPattern.test(line))
+    .map((line) => line.replace(/^#\d+\s+(\d+(\.\d+)?\s+)?/, ''));
+  const picked = errors.length > 0 ? errors : lines;
+  return [...new Set(picked)].slice(-max);
 }

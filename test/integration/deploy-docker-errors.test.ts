@@ -1,0 +1,38 @@
+// Container-tool failures through the real CLI and the testbed's real Docker engine: a build that fails names docker's
+// own error line (not just an exit status).
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { commit, createEnvironment, prepareApp } from '../support/deploy-fixture.js';
+import { cliEnv, dockerTestsRequired, resetTestbed, seedAccount } from '../support/testbed.js';
+
+const environment = 'staging';
+let executionRoleArn: string;
+
+/** The error lines cloudlift printed (✘ …), without the rollout/progress output before them. */
+function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.startsWith('✘ '));
+}
+
+describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
+  beforeAll(async () => {
+    await resetTestbed();
+    executionRoleArn = (await seedAccount()).executionRoleArn;
+    await createEnvironment(environment);
+  });
+
+  it("deploy_service: a failing build's error carries docker's error line, not only its exit status", async () => {
+    const { dir } = await prepareApp('broken-build', environment, { executionRoleArn });
+    appendFileSync(join(dir, 'Dockerfile'), 'COPY no-such-file.txt /\n');
+    commit(dir, 'copies a file that does not exist');
+    const result = await runCli(['deploy_service', '-e', environment], { cwd: dir, env: cliEnv() });
+    expect(result.code, result.stderr).toBe(1);
+    const [error] = errorLines(result.stderr);
+    // docker's wording differs between its builders; both name the missing file
+    expect(error).toMatch(/^✘ docker build failed: .*no-such-file\.txt/);
+    expect(error).not.toContain('DEPRECATED');
+    expect(result.stderr).toContain('(exit status 1)');
+    expect(result.stderr).toContain('The build failed: fix the Dockerfile');
+  });
+});
