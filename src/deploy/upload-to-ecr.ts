@@ -1,11 +1,13 @@
 // upload_to_ecr: push a locally built image `spinal(<app>):<local_tag>` to `<app>-repo`, then add more tags to the
 // same image in ECR (BatchGetImage + PutImage: no second push).
+import { basename } from 'node:path';
 import type { Context } from '../context.js';
 import { ecrApi } from '../aws/ecr.js';
 import type { EcrApi, ImageManifest } from '../aws/ecr.js';
 import { checkTag, imageUri, registryHost } from '../core/image.js';
 import { ecrRepositoryName, localImageName } from '../core/naming.js';
-import { CloudliftError, UsageError } from '../errors.js';
+import { ContainerToolError } from '../docker/docker.js';
+import { CloudliftError, UsageError, ValidationError } from '../errors.js';
 import { pushImage } from './image.js';
 
 /** What upload_to_ecr was asked to do. */
@@ -41,13 +43,7 @@ export function checkUploadTags(localTag: string, additionalTags: readonly strin
 /** Pushes the local image and adds the extra tags. */
 export async function uploadToEcr(ctx: Context, options: UploadOptions): Promise<UploadResult> {
   checkUploadTags(options.localTag, options.additionalTags);
-  const local = localImageName(options.app, options.localTag);
-  await ctx.docker.run(['image', 'inspect', local]).catch((error: unknown) => {
-    throw new CloudliftError('LocalImageMissing', `Local image ${local} was not found`, {
-      cause: error,
-      hint: `Build it first: ${ctx.docker.tool()} build -t ${local} .`,
-    });
-  });
+  const local = await assertLocalImage(ctx, options.app, options.localTag);
   const ecr = await ecrApi(ctx, options.region);
   const repository = ecrRepositoryName(options.app);
   const created = await ecr.ensureRepository(repository);
@@ -87,6 +83,26 @@ export async function uploadToEcr(ctx: Context, options: UploadOptions): Promise
   }
   return result;
 }
+
+/** Checked before any AWS call: a missing local image is bad input (exit 2), not a failed upload. */
+async function assertLocalImage(ctx: Context, app: string, tag: string): Promise<string> {
+  const local = localImageName(app, tag);
+  await ctx.docker.run(['image', 'inspect', local]).catch((error: unknown) => {
+    if (!(error instanceof ContainerToolError && missingImagePattern.test(error.stderr))) {
+      throw error; // e.g. the Docker daemon is not running: its own words say so
+    }
+    const tool = basename(ctx.docker.tool());
+    throw new ValidationError(`There is no local image ${local} (--local_tag ${tag}); nothing was uploaded`, {
+      code: 'LocalImageMissing',
+      cause: error,
+      hint: `Build it with \`${tool} build -t ${local} .\`, or list the tags you have with \`${tool} images ${local.slice(0, local.lastIndexOf(':'))}\`.`,
+    });
+  });
+  return local;
+}
+
+/** How docker (`No such image`, `no such object`) and podman (`image not known`) say an image does not exist. */
+const missingImagePattern = /no such (image|object)|image not known/i;
 
 /** ECR lists a pushed image immediately; a registry mirror may lag, so look a few times before giving up. */
 async function waitForImage(

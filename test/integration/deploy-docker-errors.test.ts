@@ -1,14 +1,27 @@
 // Container-tool failures through the real CLI and the testbed's real Docker engine: a build that fails names docker's
-// own error line (not just an exit status).
+// own error line (not just an exit status), and upload_to_ecr of a local image that does not exist is bad input
+// (exit 2) caught before any AWS write (no ECR repository created).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { commit, createEnvironment, prepareApp } from '../support/deploy-fixture.js';
-import { cliEnv, dockerTestsRequired, resetTestbed, seedAccount } from '../support/testbed.js';
+import {
+  awsClientConfig,
+  cliEnv,
+  dockerTestsRequired,
+  resetTestbed,
+  seedAccount,
+} from '../support/testbed.js';
 
 const environment = 'staging';
 let executionRoleArn: string;
+
+async function repositories(): Promise<string[]> {
+  const sdk = await import('@aws-sdk/client-ecr');
+  const answer = await new sdk.ECRClient(awsClientConfig()).send(new sdk.DescribeRepositoriesCommand({}));
+  return (answer.repositories ?? []).map((repository) => repository.repositoryName ?? '');
+}
 
 /** The error lines cloudlift printed (✘ …), without the rollout/progress output before them. */
 function errorLines(stderr: string): string[] {
@@ -34,5 +47,21 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
     expect(error).not.toContain('DEPRECATED');
     expect(result.stderr).toContain('(exit status 1)');
     expect(result.stderr).toContain('The build failed: fix the Dockerfile');
+  });
+
+  it('upload_to_ecr of a local tag that does not exist: exit 2, one line naming it and docker images, no ECR write', async () => {
+    const { app, dir } = await prepareApp('never-built', environment, { executionRoleArn });
+    const result = await runCli(['upload_to_ecr', '--name', app, '--local_tag', 'v9.9.9'], {
+      cwd: dir,
+      env: cliEnv(),
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([
+      `✘ There is no local image ${app}:v9.9.9 (--local_tag v9.9.9); nothing was uploaded`,
+    ]);
+    expect(result.stderr).toContain(
+      `→ Build it with \`docker build -t ${app}:v9.9.9 .\`, or list the tags you have with \`docker images ${app}\`.`,
+    );
+    expect(await repositories()).not.toContain(`${app}-repo`);
   });
 });
