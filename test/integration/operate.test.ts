@@ -186,6 +186,15 @@ describe('release ledger', () => {
     expect(ledger[0]?.services.map((s) => s.previousTaskDefinition)).toEqual(
       ledger[1]?.services.map((s) => s.taskDefinition),
     );
+    // Task definitions as registered: full ARNs with their revision (a family name alone would mean "latest").
+    for (const release of ledger) {
+      for (const service of release.services) {
+        expect(service.taskDefinition).toMatch(
+          new RegExp(`^arn:aws:ecs:us-east-1:123456789012:task-definition/${service.component}Family:\\d+$`),
+        );
+      }
+    }
+    expect(ledger[0]?.services[0]?.taskDefinition).not.toBe(ledger[1]?.services[0]?.taskDefinition);
     expect(ledger[0]?.actor).toBe('arn:aws:sts::123456789012:user/moto');
     expect(ledger[0]?.configVersions).toEqual({});
     expect(ledger[0]?.durationSeconds).toBeGreaterThan(0);
@@ -345,6 +354,12 @@ describe('a failed deploy', () => {
     const back = await cloudlift(scoped('rollback'));
     expect(back.code, back.stderr).toBe(0);
     expect(back.stderr).toContain(`back to release v${lastGood?.number ?? '?'}`);
+    // The failed release recorded the revisions it registered; the rollback restored exactly the good ones.
+    const byComponent = (release: ReleaseJson | undefined) =>
+      Object.fromEntries(release?.services.map((s) => [s.component, s.taskDefinition]) ?? []);
+    expect(Object.keys(byComponent(ledger[0]))).toEqual(['Web', 'Worker']);
+    expect(await runningTaskDefinitions()).toEqual(byComponent(lastGood));
+    expect(byComponent(lastGood)).not.toEqual(byComponent(ledger[0]));
   });
 });
 
