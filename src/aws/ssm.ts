@@ -73,10 +73,15 @@ export async function parameterStore(context: Pick<Context, 'aws'>, region: stri
         for (const parameter of page.Parameters ?? []) {
           const name = parameter.Name ?? '';
           if (name.startsWith(prefix)) {
+            const value: unknown = parameter.Value;
+            // Values are shown, edited and written back: reading a missing one as '' would lose it on the next save.
+            if (typeof value !== 'string' && options.decrypt !== false) {
+              throw unreadableParameter(name, value, parameter.Type, region);
+            }
             parameters.push({
               key: name.slice(prefix.length),
               name,
-              value: typeof parameter.Value === 'string' ? parameter.Value : '',
+              value: typeof value === 'string' ? value : '',
               version: parameter.Version ?? 0,
               arn: parameter.ARN ?? '',
             });
@@ -118,6 +123,37 @@ export async function parameterStore(context: Pick<Context, 'aws'>, region: stri
       return result;
     },
   };
+}
+
+/** `edit_config -e <env> --name <app>` for a parameter `/<env>/<app>/<KEY>`; undefined for other names. */
+function editConfigCommand(name: string): string | undefined {
+  const match = /^\/([^/]+)\/([^/]+)\/[^/]+$/.exec(name);
+  return match === null ? undefined : `cloudlift edit_config -e ${match[1] ?? ''} --name ${match[2] ?? ''}`;
+}
+
+/**
+ * A parameter SSM returned without a text value (no Value, or another shape): named with its path and how to set it
+ * again. Never quotes the value (it may be a secret).
+ */
+export function unreadableParameter(
+  name: string,
+  value: unknown,
+  type: string | undefined,
+  region: string,
+): CloudliftError {
+  const shape =
+    value === undefined || value === null ? 'no value' : `a value that is not text (${typeof value})`;
+  const edit = editConfigCommand(name);
+  return new CloudliftError(
+    'ParameterUnreadable',
+    `Parameter Store returned ${shape} for ${name}${type === undefined ? '' : ` (type ${type})`} in ${region}`,
+    {
+      hint:
+        `Delete it (\`aws ssm delete-parameter --name ${name} --region ${region}\`) and set it again` +
+        (edit === undefined ? '.' : ` with \`${edit}\`.`) +
+        ' Nothing was changed.',
+    },
+  );
 }
 
 /**

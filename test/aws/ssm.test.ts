@@ -1,7 +1,12 @@
-// Adapter checks for what moto cannot show: moto accepts more than 10 names per DeleteParameters (AWS refuses), and
-// its PutParameter validation errors do not quote the value the way AWS does. Everything else is covered against
+// Adapter checks for what moto cannot show: moto accepts more than 10 names per DeleteParameters (AWS refuses), its
+// PutParameter validation errors do not quote the value the way AWS does, and it always returns a text Value. Everything else is covered against
 // moto in test/integration/edit-config.test.ts.
-import { DeleteParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DeleteParametersCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -79,6 +84,45 @@ describe('parameterStore().put', () => {
     ).rejects.toMatchObject({
       code: 'Conflict',
     });
+  });
+});
+
+describe('parameterStore().list', () => {
+  const listed = (Value: unknown, Type = 'SecureString') => ({
+    Parameters: [
+      { Name: '/staging/web/OK', Value: 'fine', Type: 'SecureString', Version: 1, ARN: 'arn:ok' },
+      { Name: '/staging/web/ODD', Value, Type, Version: 3, ARN: 'arn:odd' },
+    ],
+  });
+
+  it.each([
+    ['no Value', undefined, /Parameter Store returned no value for \/staging\/web\/ODD \(type SecureString\) in us-east-1/],
+    ['a Value that is not text', ['a', 'b'], /returned a value that is not text \(object\) for \/staging\/web\/ODD/],
+  ])('refuses %s with the parameter path and the commands to set it again', async (_name, value, message) => {
+    ssm.on(GetParametersByPathCommand).resolves(listed(value) as never);
+    const store = await parameterStore(context, 'us-east-1');
+    const failure = await store.list('/staging/web/').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CloudliftError);
+    const error = failure as CloudliftError;
+    expect(error.code).toBe('ParameterUnreadable');
+    expect(error.message).toMatch(message);
+    expect(error.hint).toContain('aws ssm delete-parameter --name /staging/web/ODD --region us-east-1');
+    expect(error.hint).toContain('cloudlift edit_config -e staging --name web');
+  }); // prettier-ignore
+
+  it('reads a StringList as its text and lists keys without values when not decrypting', async () => {
+    ssm.on(GetParametersByPathCommand).resolves(listed('a,b', 'StringList') as never);
+    const store = await parameterStore(context, 'us-east-1');
+    expect((await store.list('/staging/web/')).map((p) => [p.key, p.value])).toEqual([
+      ['OK', 'fine'],
+      ['ODD', 'a,b'],
+    ]);
+    ssm.on(GetParametersByPathCommand).resolves(listed(undefined) as never);
+    const keys = await store.list('/staging/web/', { decrypt: false });
+    expect(keys.map((p) => [p.key, p.version, p.arn])).toEqual([
+      ['OK', 1, 'arn:ok'],
+      ['ODD', 3, 'arn:odd'],
+    ]);
   });
 });
 
