@@ -7,9 +7,13 @@ import type { EcsApi } from '../aws/ecs.js';
 import { servingTaskDefinition } from '../core/deploy-verdict.js';
 import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
 import type { ImageVersion } from '../core/image.js';
+import type { Release } from '../core/releases.js';
 import { clusterName } from '../core/naming.js';
+import { configTagKey } from '../core/task-definition.js';
 import { InterruptedError, messageOf } from '../errors.js';
 import { RolloutView, shortArn } from '../ui/rollout.js';
+import { changedSince, ledgerOnce } from './config-changes.js';
+import type { Versions } from './config-changes.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
 import type { ServiceResult, WayBack } from './deploy-report.js';
@@ -85,7 +89,11 @@ async function prepare(ctx: Context, options: DeployOptions): Promise<Prepared> 
     ctx.ui,
     plans.map((plan) => plan.service.logicalName),
   );
-  plans.forEach((plan) => describePlan(view, plan, options.force));
+  const ledger = ledgerOnce(ctx, app, environment);
+  for (const plan of plans) {
+    describePlan(view, plan, options.force);
+    await describeConfigChange(view, plan, config.versions, ledger);
+  }
   return { region, version, image, ecs, cluster, plans, view };
 }
 
@@ -218,6 +226,30 @@ function describePlan(view: RolloutView, plan: ServicePlan, force: boolean): voi
     );
   } else {
     view.line(name, `Deploying: ${plan.changeReason}`);
+  }
+}
+
+/** Names the variables whose values changed (never the values) when that is why a service is redeployed. */
+async function describeConfigChange(
+  view: RolloutView,
+  plan: ServicePlan,
+  current: Versions,
+  ledger: () => Promise<readonly Release[] | undefined>,
+): Promise<void> {
+  const runningFingerprint = plan.current.tags.find((tag) => tag.key === configTagKey)?.value;
+  if (!plan.diff.configChanged || runningFingerprint === undefined) {
+    return; // no change, or a revision without a fingerprint (the change reason says it was never recorded)
+  }
+  const name = plan.service.logicalName;
+  const releases = await ledger();
+  const keys = releases === undefined ? undefined : changedSince(current, runningFingerprint, releases);
+  if (keys === undefined) {
+    view.line(
+      name,
+      'Which variables changed is not known: no release in the ledger has the running versions',
+    );
+  } else if (keys.length > 0) {
+    view.line(name, `Changed in Parameter Store: ${keys.join(', ')} (values not shown)`);
   }
 }
 

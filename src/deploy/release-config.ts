@@ -12,6 +12,13 @@ export interface ReleaseConfig {
   secrets: SecretReference[];
   /** sha256 (hex, 32 chars) of `KEY=version` lines: changes whenever a value is changed with edit_config. */
   fingerprint: string;
+  /** The parameter versions fingerprinted, in env.sample order (names and versions, never values). */
+  versions: { key: string; version: number }[];
+}
+
+/** The fingerprint of parameter versions, as stored in the task definition tag `cloudlift:config-versions`. */
+export function fingerprintOf(versions: readonly { key: string; version: number }[]): string {
+  return createHash('sha256').update(configVersionsText(versions)).digest('hex').slice(0, 32);
 }
 
 /**
@@ -30,8 +37,5 @@ export async function loadReleaseConfig(
     });
   }
   const { secrets, versions } = await matchEnvSample(ctx, input, sample);
-  return {
-    secrets,
-    fingerprint: createHash('sha256').update(configVersionsText(versions)).digest('hex').slice(0, 32),
-  };
+  return { secrets, fingerprint: fingerprintOf(versions), versions };
 }

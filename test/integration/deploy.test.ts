@@ -183,7 +183,10 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a changed Parameter Store value makes a new revision (parameter versions are fingerprinted)', async () => {
-    const { app, dir } = await prepareApp('hello-config', environment, { executionRoleArn });
+    const { app, dir } = await prepareApp('hello-config', environment, {
+      executionRoleArn,
+      parameters: { PORT: '80', GREETING: 'hi' },
+    });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     const before = await serviceState(app);
     const edit = await cloudlift(dir, [
@@ -198,6 +201,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('Deploying: values changed in Parameter Store');
+    // which keys, from the ledger's versions of the running release: names only, only the changed one
+    expect(result.stderr).toMatch(/Web │ Changed in Parameter Store: PORT \(values not shown\)\n/);
     expect(result.stderr).toContain('No change in image version');
     const after = await serviceState(app);
     expect(after.taskDefinition?.revision).toBe((before.taskDefinition?.revision ?? 0) + 1);

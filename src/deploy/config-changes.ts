@@ -1,0 +1,58 @@
+// Which variables changed since the running revision was registered. Its tag `cloudlift:config-versions` is only a
+// fingerprint of the Parameter Store versions; the release ledger keeps each release's versions (names and version
+// numbers, never values), so the release whose versions give that fingerprint says exactly which keys are newer now.
+import type { Context } from '../context.js';
+import type { Release } from '../core/releases.js';
+import { messageOf } from '../errors.js';
+import { listReleases } from './releases.js';
+import { fingerprintOf } from './release-config.js';
+
+/** Parameter versions in env.sample order. */
+export type Versions = readonly { key: string; version: number }[];
+
+/** How many releases are searched for the running revision's versions. */
+const releasesSearched = 100;
+
+/**
+ * The variables whose version differs from the release the running fingerprint came from (sorted), or undefined when
+ * no release has versions with that fingerprint (deployed before the ledger, or by the original Cloudlift).
+ */
+export function changedSince(
+  current: Versions,
+  runningFingerprint: string,
+  releases: readonly Release[],
+): string[] | undefined {
+  for (const release of releases) {
+    const recorded = release.configVersions;
+    if (recorded === undefined) {
+      continue;
+    }
+    // the fingerprint covered env.sample's keys then; keys added since simply were not in it
+    const then = current
+      .filter((entry) => recorded[entry.key] !== undefined)
+      .map((entry) => ({ key: entry.key, version: recorded[entry.key] ?? 0 }));
+    if (fingerprintOf(then) === runningFingerprint) {
+      return current
+        .filter((entry) => recorded[entry.key] !== entry.version)
+        .map((entry) => entry.key)
+        .sort();
+    }
+  }
+  return undefined;
+}
+
+/** The ledger's releases (newest first), read at most once and only when asked; undefined when it cannot be read. */
+export function ledgerOnce(
+  ctx: Context,
+  app: string,
+  environment: string,
+): () => Promise<readonly Release[] | undefined> {
+  let read: Promise<readonly Release[] | undefined> | undefined;
+  return () => {
+    read ??= listReleases(ctx, app, environment, releasesSearched).catch((error: unknown) => {
+      ctx.ui.debug(`could not read the release ledger to name the changed variables: ${messageOf(error)}`);
+      return undefined;
+    });
+    return read;
+  };
+}
