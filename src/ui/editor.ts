@@ -34,6 +34,17 @@ export function resolveEditor(env: Env, terminal: boolean, noEditorHint?: string
   for (const variable of ['VISUAL', 'EDITOR'] as const) {
     const value = env[variable]?.trim();
     if (value !== undefined && value !== '') {
+      if (!terminal && isTerminalEditor(value)) {
+        // vi without a terminal waits forever for keys nobody types (a CI job hangs until its timeout).
+        throw new UsageError(
+          `No editor to open: $${variable} is ${value}, which needs a terminal, and there is none`,
+          {
+            hint:
+              noEditorHint ??
+              'Run the command in a terminal, or set $VISUAL to an editor that opens its own window.',
+          },
+        );
+      }
       return value;
     }
   }
@@ -54,6 +65,17 @@ export function resolveEditor(env: Env, terminal: boolean, noEditorHint?: string
       hint: 'Set one, for example `export EDITOR=nano`, and run the command again.',
     },
   );
+}
+
+/**
+ * Editors that only draw in the terminal they run in, so they cannot work without one (emacs is left out: with a
+ * display it opens a window). GUI editors (`code --wait`) and scripts work without a terminal.
+ */
+const terminalEditors = new Set(['vi', 'vim', 'nvim', 'nano', 'pico', 'mg', 'micro', 'joe', 'hx']);
+
+function isTerminalEditor(command: string): boolean {
+  const program = command.split(/\s+/)[0] ?? '';
+  return terminalEditors.has(program.slice(program.lastIndexOf('/') + 1));
 }
 
 function onPath(name: string, env: Env): boolean {

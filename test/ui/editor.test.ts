@@ -165,6 +165,25 @@ describe('resolveEditor', () => {
     expect(resolveEditor({ PATH: bin, EDITOR: 'code --wait' }, true)).toBe('code --wait');
   });
 
+  it('without a terminal refuses a terminal-only $EDITOR (it would wait forever) but runs scripts and GUI editors', () => {
+    let caught: unknown;
+    try {
+      resolveEditor({ EDITOR: '/usr/bin/vim -n' }, false, 'Pass --config-file FILE instead.');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CloudliftError);
+    expect((caught as CloudliftError).message).toBe(
+      'No editor to open: $EDITOR is /usr/bin/vim -n, which needs a terminal, and there is none',
+    );
+    expect((caught as CloudliftError).exitCode).toBe(2);
+    expect((caught as CloudliftError).hint).toBe('Pass --config-file FILE instead.');
+    expect(() => resolveEditor({ VISUAL: 'nano' }, false)).toThrow('$VISUAL is nano');
+    expect(resolveEditor({ VISUAL: '/tmp/edit-script.sh' }, false)).toBe('/tmp/edit-script.sh');
+    expect(resolveEditor({ EDITOR: 'code --wait' }, false)).toBe('code --wait');
+    expect(resolveEditor({ EDITOR: 'vi' }, true)).toBe('vi');
+  });
+
   it('says so when no editor exists at all', () => {
     expect(() => resolveEditor({ PATH: join(scratch, 'nothing-here') }, true)).toThrow('No editor found');
   });
