@@ -45,7 +45,11 @@ export async function editDocument<Parsed>(
   }
   const changes = diffDocuments(options.current, candidate.document);
   if (changes.length === 0 && !options.isNew) {
-    ctx.ui.info(`No changes made to the ${options.what}.`);
+    ctx.ui.info(
+      options.configFile === undefined
+        ? `No changes made to the ${options.what}.`
+        : `No changes made: ${options.configFile === '-' ? 'stdin' : options.configFile} is the same as the stored ${options.what}.`,
+    );
     return undefined;
   }
   if (changes.length > 0) {

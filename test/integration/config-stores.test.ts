@@ -118,7 +118,9 @@ describe('environment records', () => {
       { env: cliEnv() },
     );
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('No changes made');
+    expect(result.stderr).toMatch(
+      /No changes made: \S*\/same\.json is the same as the stored configuration of environment staging\./,
+    );
     expect((await rawEnvironmentItem('staging'))?.cloudlift_revision).toBe(1);
   });
 
