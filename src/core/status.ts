@@ -1,7 +1,7 @@
 // What `status` reports for an app in an environment: per ECS service its counts, deployed task definition, image and
 // release, rollout state, last events and stopped tasks with reasons, plus whether the stack drifted from its
 // template. Pure: the use case in src/deploy/status.ts gathers the observations.
-import { cleanEventMessage } from './deploy-verdict.js';
+import { cleanEventMessage, servingTaskDefinition } from './deploy-verdict.js';
 import type { ObservedService, ServiceEvent } from './deploy-verdict.js';
 import { classifyStoppedTask, taskIdOf } from './stopped-task.js';
 import type { StoppedTask } from './stopped-task.js';
@@ -36,6 +36,8 @@ export interface ComponentObservation {
   events: ServiceEvent[];
   /** The main container's image of the service's task definition. */
   image?: string;
+  /** The main container's image of the revision the tasks run, when that is not the service's (PRIMARY's) one. */
+  servingImage?: string;
   stoppedTasks: StoppedTask[];
 }
 
@@ -65,6 +67,10 @@ export interface ComponentStatus {
   image?: string;
   /** The release that rolled out this task definition, when the ledger knows it. */
   release?: number;
+  /** The revision the running tasks run (they serve the traffic): the PRIMARY's, except during a rollout. */
+  serving?: { taskDefinition: string; release?: number; image?: string };
+  /** The PRIMARY revision, while it is being rolled out and the tasks still run another one (`serving`). */
+  rollingOut?: { taskDefinition: string; release?: number };
   rolloutState?: string;
   rolloutReason?: string;
   deployments: {
@@ -160,6 +166,35 @@ function stoppedTaskStatus(task: StoppedTask): StoppedTaskStatus {
   };
 }
 
+/** What the tasks run (`serving`) and, during a rollout to another revision, what is rolled out (`rollingOut`). */
+function revisionsOf(
+  observation: ComponentObservation,
+  service: ObservedService,
+  releases: readonly Release[],
+): Pick<ComponentStatus, 'serving' | 'rollingOut'> {
+  const servingArn = servingTaskDefinition(service);
+  const servingRelease = releaseOf(releases, observation.component, servingArn);
+  const servingImage = servingArn === service.taskDefinition ? observation.image : observation.servingImage;
+  const serving = {
+    taskDefinition: taskDefinitionLabel(servingArn),
+    ...(servingRelease === undefined ? {} : { release: servingRelease }),
+    ...(servingImage === undefined ? {} : { image: servingImage }),
+  };
+  const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
+  const rolling = service.deployments.length > 1 || primary?.rolloutState === 'IN_PROGRESS';
+  if (!rolling || servingArn === service.taskDefinition) {
+    return { serving };
+  }
+  const release = releaseOf(releases, observation.component, service.taskDefinition);
+  return {
+    serving,
+    rollingOut: {
+      taskDefinition: taskDefinitionLabel(service.taskDefinition),
+      ...(release === undefined ? {} : { release }),
+    },
+  };
+}
+
 /** The status of one component from what was observed. */
 export function componentStatus(
   observation: ComponentObservation,
@@ -181,6 +216,7 @@ export function componentStatus(
   }
   const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
   const release = releaseOf(releases, observation.component, service.taskDefinition);
+
   const stopped = [...observation.stoppedTasks]
     .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0))
     .slice(0, recentLimit);
@@ -193,6 +229,7 @@ export function componentStatus(
     taskDefinition: taskDefinitionLabel(service.taskDefinition),
     ...(observation.image === undefined ? {} : { image: observation.image }),
     ...(release === undefined ? {} : { release }),
+    ...revisionsOf(observation, service, releases),
     ...(primary?.rolloutState === undefined ? {} : { rolloutState: primary.rolloutState }),
     ...(primary?.rolloutStateReason === undefined ? {} : { rolloutReason: primary.rolloutStateReason }),
     deployments: service.deployments.map((deployment) => ({
@@ -229,9 +266,23 @@ export function buildStatus(input: {
   };
 }
 
-function deployedLine(status: ComponentStatus): string {
-  const release = status.release === undefined ? 'not in the release ledger' : `release v${status.release}`;
-  return `deployed:    ${status.taskDefinition ?? '?'} (${release})`;
+function releaseText(release: number | undefined): string {
+  return release === undefined ? 'not in the release ledger' : `release v${release}`;
+}
+
+/** What runs: one `deployed` line, or during a rollout what the tasks run and what is being rolled out. */
+function revisionLines(status: ComponentStatus): string[] {
+  const { serving, rollingOut } = status;
+  if (rollingOut === undefined || serving === undefined) {
+    const lines = [`deployed:    ${status.taskDefinition ?? '?'} (${releaseText(status.release)})`];
+    return status.image === undefined ? lines : [...lines, `image:       ${status.image}`];
+  }
+  return [
+    `running:     ${serving.taskDefinition} (${releaseText(serving.release)}): serves the traffic`,
+    ...(serving.image === undefined ? [] : [`image:       ${serving.image}`]),
+    `rolling out: ${rollingOut.taskDefinition} (${releaseText(rollingOut.release)})`,
+    ...(status.image === undefined ? [] : [`new image:   ${status.image}`]),
+  ];
 }
 
 function componentLines(status: ComponentStatus): string[] {
@@ -241,10 +292,7 @@ function componentLines(status: ComponentStatus): string[] {
     return lines;
   }
   lines.push(`  tasks:       ${status.running}/${status.desired} running, ${status.pending} pending`);
-  lines.push(`  ${deployedLine(status)}`);
-  if (status.image !== undefined) {
-    lines.push(`  image:       ${status.image}`);
-  }
+  lines.push(...revisionLines(status).map((line) => `  ${line}`));
   const reason = status.rolloutReason === undefined ? '' : ` (${status.rolloutReason})`;
   lines.push(`  rollout:     ${status.rolloutState ?? 'not tracked by ECS'}${reason}`);
   if (status.deployments.length > 1) {

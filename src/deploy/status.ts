@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { detectDrift } from '../aws/drift.js';
 import { ecsApi } from '../aws/ecs.js';
 import type { EcsApi } from '../aws/ecs.js';
+import { servingTaskDefinition } from '../core/deploy-verdict.js';
 import { isSidecarContainer } from '../core/image.js';
 import { clusterName, serviceStackName } from '../core/naming.js';
 import { buildStatus, classifyDrift, statusLines } from '../core/status.js';
@@ -34,25 +35,36 @@ async function observe(ecs: EcsApi, cluster: string, service: AppService): Promi
   if (snapshot === undefined) {
     return { ...base, events: [], stoppedTasks: [] };
   }
-  const [definition, stoppedArns] = await Promise.all([
-    snapshot.service.taskDefinition === ''
-      ? undefined
-      : ecs.describeTaskDefinition(snapshot.service.taskDefinition),
+  const primary = snapshot.service.taskDefinition;
+  // During a rollout the tasks may still run another revision than the PRIMARY's: its image is shown too.
+  const serving = servingTaskDefinition(snapshot.service);
+  const [image, servingImage, stoppedArns] = await Promise.all([
+    mainImage(ecs, primary),
+    serving === primary ? undefined : mainImage(ecs, serving),
     ecs.listTaskArns(cluster, service.ecsServiceName, 'STOPPED'),
   ]);
   const stopped =
     stoppedArns.length === 0
       ? []
       : await ecs.describeStoppedTasks(cluster, stoppedArns.slice(0, stoppedTasksRead));
-  const containers = (definition?.definition.containerDefinitions ?? []) as ContainerDefinition[];
-  const main = containers.find((container) => !isSidecarContainer(container.name ?? ''));
   return {
     ...base,
     service: snapshot.service,
     events: snapshot.events,
-    ...(main?.image === undefined ? {} : { image: main.image }),
+    ...(image === undefined ? {} : { image }),
+    ...(servingImage === undefined ? {} : { servingImage }),
     stoppedTasks: stopped.filter((task) => task.lastStatus === 'STOPPED'),
   };
+}
+
+/** The image of a task definition's main (first non-sidecar) container. */
+async function mainImage(ecs: EcsApi, taskDefinition: string): Promise<string | undefined> {
+  if (taskDefinition === '') {
+    return undefined;
+  }
+  const definition = await ecs.describeTaskDefinition(taskDefinition);
+  const containers = (definition.definition.containerDefinitions ?? []) as ContainerDefinition[];
+  return containers.find((container) => !isSidecarContainer(container.name ?? ''))?.image;
 }
 
 async function driftOf(ctx: Context, region: string, stackName: string, check: boolean): Promise<DriftState> {

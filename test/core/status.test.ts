@@ -230,3 +230,55 @@ describe('statusLines', () => {
     ]);
   });
 });
+
+describe('status during a rollout', () => {
+  const rolling = service({
+    taskDefinition: td(8),
+    runningCount: 2,
+    pendingCount: 2,
+    deployments: [
+      deployment(8, { runningCount: 0, pendingCount: 2, rolloutState: 'IN_PROGRESS' }),
+      deployment(7, { status: 'ACTIVE' }),
+    ],
+  });
+  const observed = observation({
+    service: rolling,
+    image: 'repo/shop-repo:new',
+    servingImage: 'repo/shop-repo:old',
+  });
+
+  it('names the revision the tasks run (serving the traffic) and the one being rolled out', () => {
+    const status = componentStatus(observed, [release(2, 7), release(3, 8, 'in-progress')]);
+    expect(status).toMatchObject({
+      taskDefinition: 'WebFamily:8',
+      serving: { taskDefinition: 'WebFamily:7', release: 2, image: 'repo/shop-repo:old' },
+      rollingOut: { taskDefinition: 'WebFamily:8', release: 3 },
+    });
+    const report = buildStatus({
+      app: 'shop',
+      environment: 'staging',
+      stackName: 'shop-staging',
+      observations: [observed],
+      releases: [release(2, 7), release(3, 8, 'in-progress')],
+      drift: { state: 'not-checked' },
+    });
+    expect(statusLines(report).slice(2, 8)).toEqual([
+      'Web (shop-staging-Web-1): deploying',
+      '  tasks:       2/2 running, 2 pending',
+      '  running:     WebFamily:7 (release v2): serves the traffic',
+      '  image:       repo/shop-repo:old',
+      '  rolling out: WebFamily:8 (release v3)',
+      '  new image:   repo/shop-repo:new',
+    ]);
+  });
+
+  it('shows one deployed revision once the new one runs the tasks', () => {
+    const halfway = service({
+      taskDefinition: td(8),
+      deployments: [deployment(8, { runningCount: 2 }), deployment(7, { status: 'ACTIVE', runningCount: 1 })],
+    });
+    const status = componentStatus(observation({ service: halfway }), []);
+    expect(status.serving?.taskDefinition).toBe('WebFamily:8');
+    expect(status.rollingOut).toBeUndefined();
+  });
+});

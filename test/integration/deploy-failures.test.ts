@@ -84,6 +84,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     expect(result.stderr).not.toContain('aws ecs update-service');
     // ECS was not told to go back: the new revision is PRIMARY, the old tasks still serve
     expect(await runningTaskDefinition(app)).not.toBe(before);
+    // status names both: what the tasks run (the last good release) and what ECS keeps trying to roll out
+    const status = await cloudlift(dir, ['status', '-e', environment, '--no-drift']);
+    expect(status.code, status.stderr).toBe(0);
+    const oldRevision = before.slice(before.lastIndexOf('/') + 1);
+    expect(status.stdout).toContain(`  running:     ${oldRevision} (release v1): serves the traffic`);
+    expect(status.stdout).toMatch(/ {2}rolling out: WebFamily:\d+ \(release v2\)\n/);
+    expect(status.stdout).not.toContain('  deployed:');
   });
 
   it('failed: a CannotPullContainerError is named, with --max-failed-tasks 2', async () => {
