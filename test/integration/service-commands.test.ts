@@ -74,6 +74,9 @@ async function ecsView(app: string, logical: string) {
 }
 
 const cli = (args: string[], cwd = folder) => runCli(args, { cwd, env: cliEnv() });
+/** `update_service -e staging --name <app> --config-file <file> --yes` in the app folder. */
+const updateService = (app: string, file: string) =>
+  cli(['update_service', '-e', environment, '--name', app, '--config-file', file, '--yes']);
 
 describe('create_service and update_service', () => {
   beforeAll(async () => {
@@ -151,16 +154,7 @@ describe('create_service and update_service', () => {
     );
     const changed = serviceConfig();
     changed.services.Shop.memory_reservation = 512;
-    const result = await cli([
-      'update_service',
-      '-e',
-      environment,
-      '--name',
-      'shop',
-      '--config-file',
-      writeConfig('update.json', changed),
-      '--yes',
-    ]);
+    const result = await updateService('shop', writeConfig('update.json', changed));
     expect(result.code, result.stderr).toBe(0);
     expect(await stackStatus('shop-staging')).toBe('UPDATE_COMPLETE');
     const after = await ecsView('shop', 'Shop');
@@ -170,16 +164,7 @@ describe('create_service and update_service', () => {
   });
 
   it('update_service with nothing to change says so and exits 0', async () => {
-    const result = await cli([
-      'update_service',
-      '-e',
-      environment,
-      '--name',
-      'shop',
-      '--config-file',
-      'update.json',
-      '--yes',
-    ]);
+    const result = await updateService('shop', 'update.json');
     expect(result.code, result.stderr).toBe(0);
     // Said once: the stack engine reports it; update_service used to add "already matches ...: nothing to update".
     const upToDate = result.stderr
@@ -223,43 +208,16 @@ describe('create_service and update_service', () => {
     expect(after.definition?.containerDefinitions?.[0]?.memoryReservation).toBe(512);
 
     // The saved configuration is what the next update applies (the file gives the same, so nothing is saved again).
-    const applied = await cli([
-      'update_service',
-      '-e',
-      environment,
-      '--name',
-      'shop',
-      '--config-file',
-      'declined.json',
-      '--yes',
-    ]);
+    const applied = await updateService('shop', 'declined.json');
     expect(applied.stderr).not.toContain('Changes to the service configuration');
     expect(applied.code, applied.stderr).toBe(0);
     const now = await ecsView('shop', 'Shop');
     expect(now.definition?.containerDefinitions?.[0]?.memoryReservation).toBe(320);
-    await cli([
-      'update_service',
-      '-e',
-      environment,
-      '--name',
-      'shop',
-      '--config-file',
-      'update.json',
-      '--yes',
-    ]);
+    await updateService('shop', 'update.json');
   });
 
   it('update_service of a service that was never created refuses without saving anything', async () => {
-    const result = await cli([
-      'update_service',
-      '-e',
-      environment,
-      '--name',
-      'ghost',
-      '--config-file',
-      'create.json',
-      '--yes',
-    ]);
+    const result = await updateService('ghost', 'create.json');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cloudlift create_service -e staging --name ghost');
     expect(await storedConfig('ghost')).toBeUndefined();
