@@ -15,14 +15,19 @@ import { follow, prepare, requireStack, resultOf } from './stack-run.js';
 import type { StackPreview, StackRequest, UpdateResult } from './stack-run.js';
 
 /**
- * What an update that stopped before executing left unchanged: "nothing", or only the stack when the caller saved
- * the configuration first (its own error then says the configuration is saved; see withSavedConfiguration).
+ * What an update that stopped before executing left unchanged: nothing, or only the stack when the caller saved the
+ * configuration first (its own error then says the configuration is saved; see withSavedConfiguration).
  */
-function unchanged(request: StackRequest, sentence = false): string {
-  if (request.configurationSaved === true) {
-    return `${sentence ? 'Stack' : 'stack'} ${request.stackName} was not changed`;
-  }
-  return sentence ? 'Nothing was changed' : 'nothing was changed';
+function unchanged(request: StackRequest): string {
+  return request.configurationSaved === true
+    ? `stack ${request.stackName} was not changed`
+    : `nothing changed in ${request.stackName}`;
+}
+
+/** `unchanged` as the start of a sentence. */
+function unchangedSentence(request: StackRequest): string {
+  const text = unchanged(request);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Updates a stack through a change set: preview, confirm, execute, follow. */
@@ -37,9 +42,7 @@ export async function updateStack(ctx: Context, request: StackRequest): Promise<
   if (ctx.signal.aborted) {
     await api.deleteChangeSet(changeSet.id);
     throw new InterruptedError(
-      request.configurationSaved === true
-        ? `Interrupted before applying the changes: ${unchanged(request)} (the change set was deleted)`
-        : 'Interrupted before applying the changes: nothing changed (the change set was deleted)',
+      `Interrupted before applying the changes: ${unchanged(request)} (the change set was deleted)`,
     );
   }
   const afterEventId = await api.latestEventId(stack.stackId);
@@ -103,7 +106,7 @@ async function proposeChanges(ctx: Context, api: StackApi, request: StackRequest
       'ChangeSetFailed',
       `CloudFormation could not prepare the changes to ${request.stackName}: ${changeSet.statusReason ?? 'no reason given'}`,
       {
-        hint: `${unchanged(request, true)}. Fix the template or parameters named above and run the command again.`,
+        hint: `${unchangedSentence(request)}. Fix the template or parameters named above and run the command again.`,
       },
     );
   }
@@ -135,11 +138,7 @@ async function waitForChangeSet(
   } catch (error) {
     if (ctx.signal.aborted) {
       await api.deleteChangeSet(id);
-      throw new InterruptedError(
-        request.configurationSaved === true
-          ? `Interrupted: ${unchanged(request)} (the change set was deleted)`
-          : 'Interrupted before any change was made: the change set was deleted',
-      );
+      throw new InterruptedError(`Interrupted: ${unchanged(request)} (the change set was deleted)`);
     }
     throw error;
   }
@@ -155,7 +154,7 @@ async function confirmOrDiscard(
   let accepted: boolean;
   try {
     accepted = await ctx.ui.confirm(`Apply these changes to ${request.stackName}?`, {
-      flagHint: `Pass --yes to apply them without asking. ${unchanged(request, true)}: the change set was deleted.`,
+      flagHint: `Pass --yes to apply them without asking. ${unchangedSentence(request)}: the change set was deleted.`,
     });
   } catch (error) {
     await api.deleteChangeSet(changeSetId);
@@ -167,10 +166,6 @@ async function confirmOrDiscard(
   }
   if (!accepted) {
     await api.deleteChangeSet(changeSetId);
-    throw new AbortedError(
-      request.configurationSaved === true
-        ? `Not applied: ${unchanged(request)} (the change set was deleted)`
-        : `Not applied: nothing changed in ${request.stackName} (the change set was deleted)`,
-    );
+    throw new AbortedError(`Not applied: ${unchanged(request)} (the change set was deleted)`);
   }
 }

@@ -255,7 +255,7 @@ describe('updateStack', () => {
     expect(error).toMatchObject({
       message:
         'Apply these changes to decline-test? needs an answer, and cloudlift does not ask here (there is no terminal)',
-      hint: 'Pass --yes to apply them without asking. Nothing was changed: the change set was deleted.',
+      hint: 'Pass --yes to apply them without asking. Nothing changed in decline-test: the change set was deleted.',
     });
     expect((error as CloudliftError).exitCode).toBe(2); // a usage error: the flag that was missing is named
     expect(capture.stderr).toMatch(/~ modify\s+Greeting\s+AWS::SSM::Parameter/);
