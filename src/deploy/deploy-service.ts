@@ -127,7 +127,10 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
       ? new InterruptedError('Interrupted while building or pushing the image; no service was changed')
       : error;
   });
-  const registered = await registerAll(ctx, prepared.ecs, toDeploy);
+  const registered = await registerAll(ctx, prepared.ecs, toDeploy, (arns, failed, error) => {
+    // The ledger keeps what was registered and what each service ran before, even though nothing rolled out.
+    options.recording?.services(registrationStopped(plans, toDeploy, arns, failed, error));
+  });
   ctx.ui.step(`Initiating deployment of ${toDeploy.length} service${toDeploy.length === 1 ? '' : 's'}`);
   const deployed = await rollOutAll(ctx, options, prepared, toDeploy, registered);
   result.services = plans.map((plan) => deployed.get(plan) ?? unchanged(plan));
@@ -253,15 +256,66 @@ async function describeConfigChange(
   }
 }
 
-/** Registers the next revision of every service (old revisions are kept: they are what a rollback needs). */
-async function registerAll(ctx: Context, ecs: EcsApi, plans: readonly ServicePlan[]): Promise<string[]> {
+/**
+ * Registers the next revision of every service (old revisions are kept: they are what a rollback needs). When one
+ * registration fails, `stopped` hears what was registered before it, then the error is rethrown.
+ */
+async function registerAll(
+  ctx: Context,
+  ecs: EcsApi,
+  plans: readonly ServicePlan[],
+  stopped: (registered: readonly string[], failed: ServicePlan, error: unknown) => void,
+): Promise<string[]> {
   const arns: string[] = [];
   for (const plan of plans) {
-    const arn = await ecs.registerTaskDefinition(plan.next);
+    const arn = await ecs.registerTaskDefinition(plan.next).catch((error: unknown) => {
+      stopped(arns, plan, error);
+      throw error;
+    });
     ctx.ui.info(`Registered ${shortArn(arn)} for ${plan.service.logicalName}`);
     arns.push(arn);
   }
   return arns;
+}
+
+/**
+ * Every service after a registration failed part-way: the registered revisions (not rolled out) and what each service
+ * ran, the service whose registration failed, those not reached, and the unchanged ones.
+ */
+function registrationStopped(
+  plans: readonly ServicePlan[],
+  toDeploy: readonly ServicePlan[],
+  registered: readonly string[],
+  failed: ServicePlan,
+  error: unknown,
+): ServiceResult[] {
+  return plans.map((plan) => {
+    const index = toDeploy.indexOf(plan);
+    if (index < 0) {
+      return unchanged(plan);
+    }
+    const taskDefinition = registered[index];
+    const outcome: ServiceOutcome =
+      plan === failed
+        ? failedOutcome(`its new task definition could not be registered: ${messageOf(error)}`)
+        : { kind: 'not-started' };
+    return {
+      name: plan.service.logicalName,
+      ecsServiceName: plan.service.ecsServiceName,
+      outcome,
+      ...(taskDefinition === undefined ? {} : { taskDefinition }),
+      previousTaskDefinition: servingTaskDefinition(plan.snapshot.service),
+    };
+  });
+}
+
+function failedOutcome(reason: string): ServiceOutcome {
+  return {
+    kind: 'failed',
+    reason,
+    failures: [],
+    progress: { desired: 0, running: 0, pending: 0, oldRunning: 0, failedTasks: 0, text: '' },
+  };
 }
 
 /** rollOut, with an unexpected error (e.g. AWS throttling for minutes) turned into this service's failure. */
@@ -271,12 +325,7 @@ async function rollOutSafely(ctx: Context, input: Parameters<typeof rollOut>[1])
   } catch (error) {
     const reason = `cloudlift stopped watching: ${messageOf(error)}`;
     input.view.line(input.name, ctx.ui.colors.red(`✘ ${reason}`));
-    return {
-      kind: 'failed',
-      reason,
-      failures: [],
-      progress: { desired: 0, running: 0, pending: 0, oldRunning: 0, failedTasks: 0, text: '' },
-    };
+    return failedOutcome(reason);
   }
 }
 
