@@ -3,6 +3,8 @@
 // numbers, never values), so the release whose versions give that fingerprint says exactly which keys are newer now.
 import type { Context } from '../context.js';
 import type { Release } from '../core/releases.js';
+import { configTagKey } from '../core/task-definition.js';
+import type { TaskTag } from '../core/task-definition.js';
 import { messageOf } from '../errors.js';
 import { listReleases } from './releases.js';
 import { fingerprintOf } from './release-config.js';
@@ -55,4 +57,31 @@ export function ledgerOnce(
     });
     return read;
   };
+}
+
+/**
+ * The variables whose values changed since a task definition was registered, when that changed its fingerprint:
+ * their names (sorted, never values), null when the ledger cannot tell which, undefined when the fingerprint did not
+ * change or the task definition has none (registered by the original Cloudlift or CloudFormation).
+ */
+export async function changedVariables(
+  configChanged: boolean,
+  registeredTags: readonly TaskTag[],
+  current: Versions,
+  ledger: () => Promise<readonly Release[] | undefined>,
+): Promise<string[] | null | undefined> {
+  const fingerprint = registeredTags.find((tag) => tag.key === configTagKey)?.value;
+  if (!configChanged || fingerprint === undefined) {
+    return undefined;
+  }
+  const releases = await ledger();
+  return (releases === undefined ? undefined : changedSince(current, fingerprint, releases)) ?? null;
+}
+
+/** The line naming the changed variables (`whose`: which versions the ledger lacks), or undefined when none. */
+export function changedVariablesLine(keys: readonly string[] | null, whose: string): string | undefined {
+  if (keys === null) {
+    return `Which variables changed is not known: no release in the ledger has ${whose}`;
+  }
+  return keys.length === 0 ? undefined : `Changed in Parameter Store: ${keys.join(', ')} (values not shown)`;
 }

@@ -14,6 +14,8 @@ export interface ServiceResult {
   taskDefinition?: string;
   previousTaskDefinition?: string;
   elapsedMs?: number;
+  /** When values changed in Parameter Store: the variables (names only), null when the ledger cannot tell which. */
+  changedVariables?: string[] | null;
 }
 
 /** The exit code of each outcome kind. */

@@ -9,10 +9,9 @@ import type { ServiceOutcome, WatchSettings } from '../core/deploy-verdict.js';
 import type { ImageVersion } from '../core/image.js';
 import type { Release } from '../core/releases.js';
 import { clusterName } from '../core/naming.js';
-import { configTagKey } from '../core/task-definition.js';
 import { InterruptedError, messageOf } from '../errors.js';
 import { RolloutView, shortArn } from '../ui/rollout.js';
-import { changedSince, ledgerOnce } from './config-changes.js';
+import { changedVariables, changedVariablesLine, ledgerOnce } from './config-changes.js';
 import type { Versions } from './config-changes.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
@@ -59,6 +58,8 @@ interface Prepared {
   cluster: string;
   plans: ServicePlan[];
   view: RolloutView;
+  /** Per service redeployed because values changed in Parameter Store: the variables (null: the ledger cannot tell). */
+  changed: Map<ServicePlan, string[] | null>;
 }
 
 /** The read-only half: region, services, env.sample, version, image lookup, and each service's next revision. */
@@ -90,11 +91,15 @@ async function prepare(ctx: Context, options: DeployOptions): Promise<Prepared> 
     plans.map((plan) => plan.service.logicalName),
   );
   const ledger = ledgerOnce(ctx, app, environment);
+  const changed = new Map<ServicePlan, string[] | null>();
   for (const plan of plans) {
     describePlan(view, plan, options.force);
-    await describeConfigChange(view, plan, config.versions, ledger);
+    const keys = await describeConfigChange(view, plan, config.versions, ledger);
+    if (keys !== undefined) {
+      changed.set(plan, keys);
+    }
   }
-  return { region, version, image, ecs, cluster, plans, view };
+  return { region, version, image, ecs, cluster, plans, view, changed };
 }
 
 /** Runs the deploy; throws a CloudliftError with the verdict's exit code unless every service is fine. */
@@ -174,6 +179,7 @@ async function rollOutAll(
   plans.forEach((plan, index) => {
     const done = outcomes[index];
     const taskDefinition = registered[index];
+    const changedVariables = prepared.changed.get(plan);
     results.set(plan, {
       name: plan.service.logicalName,
       ecsServiceName: plan.service.ecsServiceName,
@@ -181,6 +187,7 @@ async function rollOutAll(
       ...(taskDefinition === undefined ? {} : { taskDefinition }),
       previousTaskDefinition: servingTaskDefinition(plan.snapshot.service),
       ...(done === undefined ? {} : { elapsedMs: done.elapsedMs }),
+      ...(changedVariables === undefined ? {} : { changedVariables }),
     });
   });
   return results;
@@ -238,22 +245,13 @@ async function describeConfigChange(
   plan: ServicePlan,
   current: Versions,
   ledger: () => Promise<readonly Release[] | undefined>,
-): Promise<void> {
-  const runningFingerprint = plan.current.tags.find((tag) => tag.key === configTagKey)?.value;
-  if (!plan.diff.configChanged || runningFingerprint === undefined) {
-    return; // no change, or a revision without a fingerprint (the change reason says it was never recorded)
+): Promise<string[] | null | undefined> {
+  const keys = await changedVariables(plan.diff.configChanged, plan.current.tags, current, ledger);
+  const line = keys === undefined ? undefined : changedVariablesLine(keys, 'the running versions');
+  if (line !== undefined) {
+    view.line(plan.service.logicalName, line);
   }
-  const name = plan.service.logicalName;
-  const releases = await ledger();
-  const keys = releases === undefined ? undefined : changedSince(current, runningFingerprint, releases);
-  if (keys === undefined) {
-    view.line(
-      name,
-      'Which variables changed is not known: no release in the ledger has the running versions',
-    );
-  } else if (keys.length > 0) {
-    view.line(name, `Changed in Parameter Store: ${keys.join(', ')} (values not shown)`);
-  }
+  return keys;
 }
 
 /**

@@ -198,11 +198,17 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       '--yes',
     ]);
     expect(edit.code, edit.stderr).toBe(0);
-    const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('Deploying: values changed in Parameter Store');
     // which keys, from the ledger's versions of the running release: names only, only the changed one
     expect(result.stderr).toMatch(/Web │ Changed in Parameter Store: PORT \(values not shown\)\n/);
+    const json = JSON.parse(result.stdout) as {
+      services: { name: string; outcome: { kind: string }; changedVariables?: string[] | null }[];
+    };
+    expect(json.services.map((s) => [s.name, s.outcome.kind, s.changedVariables])).toEqual([
+      ['Web', 'succeeded', ['PORT']],
+    ]);
     expect(result.stderr).toContain('No change in image version');
     const after = await serviceState(app);
     expect(after.taskDefinition?.revision).toBe((before.taskDefinition?.revision ?? 0) + 1);
