@@ -11,7 +11,7 @@ import {
   registrationOf,
   sameRegistration,
 } from '../core/task-definition.js';
-import type { TaskRegistration } from '../core/task-definition.js';
+import type { RegistrationDiff, TaskRegistration, TaskTag } from '../core/task-definition.js';
 import {
   logGroupName,
   pascalName,
@@ -22,6 +22,7 @@ import {
 } from '../core/naming.js';
 import { CloudliftError } from '../errors.js';
 import { shortArn } from '../ui/rollout.js';
+import { changedVariables, changedVariablesLine, ledgerOnce } from './config-changes.js';
 import { environmentRegion } from './config-store.js';
 import { ensureImage, locateImage, resolveVersion } from './image.js';
 import type { ImageTarget } from './image.js';
@@ -137,7 +138,11 @@ export async function updateTaskDefinition(ctx: Context, options: TaskDefinition
     secrets: config.secrets,
     configFingerprint: config.fingerprint,
   });
-  printDiff(ctx, currentRegistration, next, image);
+  const diff = diffRegistrations(currentRegistration, next);
+  printDiff(ctx, diff, image);
+  if (diff.configChanged) {
+    await describeConfigChange(ctx, options, current, config);
+  }
   if (sameRegistration(currentRegistration, next) && !image.version.alwaysBuild) {
     ctx.ui.success(
       `Task definition ${shortArn(current.arn)} already has this image and configuration; nothing to do`,
@@ -157,13 +162,25 @@ export async function updateTaskDefinition(ctx: Context, options: TaskDefinition
   return arn;
 }
 
-function printDiff(
+/** Names the variables whose values changed since `current` was registered, as deploy_service does (never values). */
+async function describeConfigChange(
   ctx: Context,
-  current: TaskRegistration,
-  next: TaskRegistration,
-  image: ImageTarget,
-): void {
-  const diff = diffRegistrations(current, next);
+  options: TaskDefinitionOptions,
+  current: { arn: string; tags: readonly TaskTag[] },
+  config: ReleaseConfig,
+): Promise<void> {
+  // Secrets reference parameter ARNs, which a new value does not change: the version fingerprint tag tells.
+  const label = shortArn(current.arn);
+  ctx.ui.info(`Values changed in Parameter Store since ${label} was registered (or were never recorded)`);
+  const ledger = ledgerOnce(ctx, options.app, options.environment);
+  const keys = await changedVariables(true, current.tags, config.versions, ledger);
+  const line = keys === undefined ? undefined : changedVariablesLine(keys, `the versions of ${label}`);
+  if (line !== undefined) {
+    ctx.ui.info(line);
+  }
+}
+
+function printDiff(ctx: Context, diff: RegistrationDiff, image: ImageTarget): void {
   if (diff.images.length === 0) {
     ctx.ui.info('No change in image version');
   }
@@ -175,7 +192,7 @@ function printDiff(
   for (const secret of diff.secrets) {
     ctx.ui.info(`Variable ${secret.name}: ${secret.from} → ${secret.to}`);
   }
-  if (diff.secrets.length === 0) {
+  if (diff.secrets.length === 0 && !diff.configChanged) {
     ctx.ui.info('No change in environment variables');
   }
   ctx.ui.debug(`image ${image.uri}`);

@@ -90,6 +90,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
         'hello-dirty',
         'hello-version',
         'hello-td',
+        'hello-td-config',
         'hello-upload',
       ],
       { ...process.env, ...cliEnv() },
@@ -317,6 +318,46 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(second?.taskRoleArn).toBe(first?.taskRoleArn);
     const old = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: `${family}:1` }));
     expect(old.taskDefinition?.status).toBe('ACTIVE');
+  });
+
+  it('update_task_definition after a Parameter Store change: a new revision naming the changed variables (names only)', async () => {
+    const { dir } = await prepareApp('hello-td-config', environment, {
+      executionRoleArn,
+      parameters: { PORT: '80', GREETING: 'hi' },
+    });
+    const family = 'HelloTdConfigStagingFamily';
+    // A deploy records the parameter versions in the ledger; the stand-alone family is created with the same ones.
+    expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
+    expect((await cloudlift(dir, ['create_task_definition', '-e', environment])).code).toBe(0);
+    const set = async (value: string) => {
+      const edit = await cloudlift(dir, [
+        'edit_config',
+        '-e',
+        environment,
+        '--set',
+        `PORT=${value}`,
+        '--yes',
+      ]);
+      expect(edit.code, edit.stderr).toBe(0);
+    };
+    await set(secretValue);
+    const updated = await cloudlift(dir, ['update_task_definition', '-e', environment]);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stderr).toContain(
+      `Values changed in Parameter Store since ${family}:1 was registered (or were never recorded)`,
+    );
+    expect(updated.stderr).toMatch(/\nChanged in Parameter Store: PORT \(values not shown\)\n/);
+    expect(updated.stderr).not.toContain('No change in environment variables');
+    expect(updated.stderr).toContain(`Task definition successfully updated: ${family}:2`);
+    // Revision 2's versions were never deployed, so no release in the ledger has them.
+    await set(`${secretValue}-2`);
+    const again = await cloudlift(dir, ['update_task_definition', '-e', environment]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      `Which variables changed is not known: no release in the ledger has the versions of ${family}:2`,
+    );
+    expect(again.stderr).toContain(`Task definition successfully updated: ${family}:3`);
+    expect(`${updated.stdout}${updated.stderr}${again.stdout}${again.stderr}`).not.toContain(secretValue);
   });
 
   it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
