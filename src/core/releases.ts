@@ -1,5 +1,5 @@
 // The release ledger's rules: what a release is, how outcomes read, which release a rollback restores, the command
-// that undoes a rollback, and the rows `releases` prints. Pure: times come in as arguments.
+// that undoes a rollback, and the deploy lock's texts. Pure: times come in as arguments (the table: release-table.ts).
 import type { ServiceOutcome } from './deploy-verdict.js';
 import { formatElapsed } from './duration.js';
 
@@ -126,7 +126,7 @@ function serviceOutcomeReason(outcome: ServiceOutcome): string | undefined {
 }
 
 /** True for the per-service outcomes that are not a success. */
-function wentWrong(record: ServiceOutcomeRecord): boolean {
+export function wentWrong(record: ServiceOutcomeRecord): boolean {
   return record.outcome !== 'succeeded' && record.outcome !== 'unchanged';
 }
 
@@ -309,78 +309,6 @@ export function changedConfigKeys(
 export function taskDefinitionLabel(arn: string): string {
   const slash = arn.lastIndexOf('/');
   return slash >= 0 ? arn.slice(slash + 1) : arn;
-}
-
-/** The short form of an actor ARN: the part after the last `/` (user or role session), else the ARN. */
-export function actorLabel(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  return slash >= 0 && slash < arn.length - 1 ? arn.slice(slash + 1) : arn;
-}
-
-/** The header of the `releases` table. */
-export const releaseTableHead = [
-  '#',
-  'When',
-  'Who',
-  'Kind',
-  'Version',
-  'Task definitions',
-  'Config',
-  'Outcome',
-  'Took',
-];
-
-/** One row of the `releases` table per release, newest first. */
-export function releaseRows(releases: readonly Release[], now: Date): string[][] {
-  return [...releases]
-    .sort((a, b) => b.number - a.number)
-    .map((release) => [
-      `v${release.number}`,
-      release.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-      actorLabel(release.actor),
-      release.kind === 'rollback' && release.rollbackOf !== undefined
-        ? `rollback to v${release.rollbackOf}`
-        : release.kind,
-      release.version ?? release.gitSha?.slice(0, 12) ?? '',
-      release.services
-        .map((service) => `${service.component}: ${taskDefinitionLabel(service.taskDefinition)}`)
-        .join('\n'),
-      configFingerprint(release.configVersions),
-      outcomeText(release, now),
-      release.durationSeconds === undefined ? '' : `${release.durationSeconds}s`,
-    ]);
-}
-
-/**
- * The Outcome cell: the release's outcome, then one line per service that went wrong with its reason (which service
- * failed and why); records without per-service outcomes show the release's overall reason.
- */
-function outcomeText(release: Release, now: Date): string {
-  const outcome = displayOutcome(release, now);
-  if (outcome === 'succeeded') {
-    return outcome;
-  }
-  const bad = (release.serviceOutcomes ?? []).filter(wentWrong);
-  if (bad.length > 0) {
-    return [
-      outcome,
-      ...bad.map((service) => `${service.component}: ${shorten(service.reason ?? service.outcome)}`),
-    ].join('\n');
-  }
-  return release.reason === undefined ? outcome : `${outcome}: ${shorten(release.reason)}`;
-}
-
-function shorten(text: string): string {
-  return text.length > 45 ? `${text.slice(0, 42)}...` : text;
-}
-
-/** The JSON form of a release for `--json` (the record plus the derived fields the table shows). */
-export function releaseJson(release: Release, now: Date): Record<string, unknown> {
-  return {
-    ...release,
-    displayOutcome: displayOutcome(release, now),
-    configFingerprint: configFingerprint(release.configVersions),
-  };
 }
 
 /** The deploy lock of one app in one environment, as stored. */

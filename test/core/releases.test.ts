@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  actorLabel,
   ago,
   changedConfigKeys,
   chooseRollbackTarget,
@@ -13,7 +12,6 @@ import {
   lockHeldText,
   nextReleaseNumber,
   noRollbackTargetText,
-  releaseRows,
   serviceOutcomeRecord,
   taskDefinitionLabel,
   undoCommand,
@@ -21,6 +19,7 @@ import {
   undoTarget,
 } from '../../src/core/releases.js';
 import type { DeployLock, Release, ReleaseOutcome } from '../../src/core/releases.js';
+import { actorLabel, releaseRows } from '../../src/core/release-table.js';
 
 const td = (revision: number): string =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/WebFamily:${revision}`;

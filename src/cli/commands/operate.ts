@@ -58,7 +58,7 @@ export function releasesCommand(runner: Runner) {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
         const { releasesOfEnvironment } = await import('../../deploy/releases.js');
-        const { releaseJson, releaseRows, releaseTableHead } = await import('../../core/releases.js');
+        const { releaseJson, releaseRows, releaseTableHead } = await import('../../core/release-table.js');
         const releases = await releasesOfEnvironment(context, app, environment, limit);
         const now = context.clock.now();
         if (context.globals.json) {
