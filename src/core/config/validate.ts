@@ -41,22 +41,33 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
  */
 export function lenientObject<Shape extends z.ZodRawShape>(shape: Shape) {
   const known = Object.keys(shape);
-  return z.looseObject(shape).superRefine((value, context) => {
-    for (const key of Object.keys(value)) {
-      if (known.includes(key)) {
-        continue;
+  return z.looseObject(shape).superRefine(
+    (value, context) => {
+      for (const key of Object.keys(value)) {
+        if (known.includes(key)) {
+          continue;
+        }
+        const suggestion = suggestKey(key, known);
+        if (suggestion !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unknown key "${key}" (did you mean "${suggestion}"?)`,
+            params: { typo: true },
+          });
+        }
       }
-      const suggestion = suggestKey(key, known);
-      if (suggestion !== undefined) {
-        context.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `unknown key "${key}" (did you mean "${suggestion}"?)`,
-        });
-      }
-    }
-  });
+    },
+    // Also when the object has other problems: a misspelt required key is reported as missing too, and the
+    // suggestion is what tells the user what to fix (zod skips refinements after such issues by default).
+    { when: (payload) => isPlainObject(payload.value) },
+  );
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isTypo = (issue: z.core.$ZodIssue): boolean => issue.code === 'custom' && issue.params?.typo === true;
 
 /** A short, quoted rendering of a value for error messages. */
 export function describeValue(value: unknown): string {
@@ -107,7 +118,9 @@ export function formatIssues(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
 ): string[] {
-  return issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issueMessage(issue)}`);
+  // Typos first: they usually explain the other lines (the key they misspell is then missing).
+  const ordered = [...issues.filter(isTypo), ...issues.filter((issue) => !isTypo(issue))];
+  return ordered.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issueMessage(issue)}`);
 }
 
 /** Validates `value`, returning the parsed value or throwing a ValidationError listing every problem. */

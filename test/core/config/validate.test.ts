@@ -66,6 +66,18 @@ describe('formatIssues', () => {
     });
     expect(ok.services.Web).toHaveProperty('custom_thing', 1);
   });
+
+  it('suggests the key for a misspelt required key, before the missing-key problem it causes', () => {
+    // A misspelt required key is also "missing": the typo is the line that says what to fix, so it comes first.
+    const value = { services: { Web: { comand: 'x', memory_reservation: 100 } } };
+    expect(problems(value)).toEqual([
+      'services.Web.comand: unknown key "comand" (did you mean "command"?)',
+      'services.Web.command: is required (a string)',
+    ]);
+    expect(() => parseOrThrow(config, value, { what: 'service configuration', hint: 'Fix it.' })).toThrow(
+      /^Invalid service configuration: services\.Web\.comand: unknown key "comand" \(did you mean "command"\?\)/,
+    );
+  });
 });
 
 describe('parseOrThrow', () => {
