@@ -75,8 +75,10 @@ export async function createEnvironment(ctx: Context, request: CreateEnvironment
   const { environmentTemplate } = await import('../core/templates/environment.js');
   const template = environmentTemplate(config, { environment, ...facts, cloudliftVersion });
   await createStack(ctx, { ...subject, template, parameters: environmentParameters(environment, config) });
+  // edit_config first: create_service refuses an app whose env.sample keys are not in Parameter Store yet.
   ctx.ui.recommend([
-    `cloudlift create_service -e ${environment}            # in your app folder: a service in this environment`,
-    `cloudlift update_environment -e ${environment} --edit # change instance counts, types, ...`,
+    `cloudlift edit_config -e ${environment} --set KEY=VALUE   # in your app folder: the variables its env.sample lists`,
+    `cloudlift create_service -e ${environment}                # then its services in this environment`,
+    `cloudlift update_environment -e ${environment} --edit     # change instance counts, types, ...`,
   ]);
 }

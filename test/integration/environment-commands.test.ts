@@ -72,6 +72,11 @@ describe('create_environment', () => {
     ); // prettier-ignore
     expect(result.stderr).toMatch(/Created environment staging/);
     expect(result.code).toBe(0);
+    // The next steps in workflow order: create_service refuses an app whose env.sample keys are not set yet.
+    const next = result.stderr.slice(result.stderr.indexOf('Next:'));
+    expect(next).toMatch(
+      /cloudlift edit_config -e staging --set KEY=VALUE[^\n]*\n[^\n]*cloudlift create_service -e staging/,
+    );
     expect((await stack('cluster-staging'))?.StackStatus).toBe('CREATE_COMPLETE');
     const item = await storedItem('staging');
     expect(item?.configuration.cloudlift_version).toBe('2.1.1');
