@@ -9,7 +9,7 @@ import { describeProblems, parseAssignments, parseEnvText, splitByLineFit } from
 import { checkEnvSample, describeEnvSampleMismatch, envSampleFixHint } from '../core/env-sample.js';
 import { parameterPrefix } from '../core/naming.js';
 import { AbortedError, ConflictError, UsageError, ValidationError } from '../errors.js';
-import { environmentRegion } from './config-store.js';
+import { environmentRegion, openConfigStore } from './config-store.js';
 import {
   applyChanges,
   editInEditor,
@@ -122,7 +122,7 @@ export async function editConfig(ctx: Context, input: EditConfigInput): Promise<
       : error;
   }
   await applyChanges(ctx, loaded, changes);
-  report(ctx, changes, input);
+  await report(ctx, changes, input);
 }
 
 type Desired = (
@@ -239,14 +239,35 @@ async function warnAboutEnvSample(
   ctx.ui.info(ctx.ui.colors.dim(envSampleFixHint(envSample, input.environment, input.app)));
 }
 
-function report(ctx: Context, changes: readonly ConfigChange[], input: EditConfigInput): void {
+async function report(ctx: Context, changes: readonly ConfigChange[], input: EditConfigInput): Promise<void> {
   const counts = countChanges(changes);
   ctx.ui.success(
     `Updated ${input.app} in ${input.environment}: ${counts.add} added, ${counts.change} changed, ${counts.remove} removed.`,
   );
   summarize(ctx, changes, input);
+  const flags = `-e ${input.environment} --name ${input.app}`;
+  if (!(await hasServiceConfiguration(ctx, input))) {
+    // The README's workflow sets the variables first: the next step is create_service, not a deploy that would fail.
+    ctx.ui.info(`${input.app} has no services in ${input.environment} yet.`);
+    ctx.ui.recommend([
+      `cloudlift create_service ${flags}   # in the app folder: its services, which read these`,
+    ]);
+    return;
+  }
   ctx.ui.info('Running containers keep the old values until the next deploy.');
-  ctx.ui.recommend([`cloudlift deploy_service -e ${input.environment} --name ${input.app}`]);
+  ctx.ui.recommend([`cloudlift deploy_service ${flags}`]);
+}
+
+/** Whether the app has a stored service configuration in the environment (only to name the right next step). */
+async function hasServiceConfiguration(ctx: Context, input: EditConfigInput): Promise<boolean> {
+  try {
+    const store = await openConfigStore(ctx);
+    return (await store.loadService(input.app, input.environment)) !== undefined;
+  } catch (error) {
+    // The variables are saved; a failed look-up only costs the hint its precision, so name the usual next step.
+    ctx.ui.debug(`Could not read the service configuration: ${(error as Error).message}`);
+    return true;
+  }
 }
 
 /** `--json`: the keys added, changed and removed (empty lists when nothing changed), so scripts always get an object. */

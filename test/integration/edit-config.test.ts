@@ -17,7 +17,7 @@ import type { CliResult } from '../support/cli.js';
 import { makeTestContext } from '../support/context.js';
 import { registerSecret, scanForLeaks } from '../support/secrets.js';
 import { saveEnvironmentRecord } from '../support/stored-config.js';
-import { cliEnv, resetTestbed, testbed } from '../support/testbed.js';
+import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
 import { loadTaskSecrets } from '../../src/deploy/env-sample.js';
 
 const environment = 'staging';
@@ -68,6 +68,39 @@ function editorEnv(app: string, script: Record<string, string>): Record<string, 
     FAKE_EDITOR_LOG: join(scratch, `${app}-editor.log`),
     ...script,
   };
+}
+
+/** A service record in service_configurations, as the original stores it (edit_config only checks it exists). */
+async function saveServiceRecord(app: string, configuration: Record<string, unknown>): Promise<void> {
+  const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const dynamo = new DynamoDBClient(awsClientConfig());
+  await dynamo
+    .send(
+      new CreateTableCommand({
+        TableName: 'service_configurations',
+        KeySchema: [
+          { AttributeName: 'service_name', KeyType: 'HASH' },
+          { AttributeName: 'environment', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'service_name', AttributeType: 'S' },
+          { AttributeName: 'environment', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    .catch(() => undefined); // already there
+  await DynamoDBDocumentClient.from(dynamo).send(
+    new PutCommand({
+      TableName: 'service_configurations',
+      Item: {
+        service_name: app,
+        environment,
+        configuration: { ...configuration, cloudlift_version: '2.1.1' },
+      },
+    }),
+  );
 }
 
 interface EditorVisit {
@@ -200,6 +233,21 @@ describe('edit_config --set / --unset', () => {
       }),
     );
     expect(described.Parameters?.[0]?.KeyId).toBe('alias/aws/ssm');
+    // The app has no services yet (the README's workflow sets variables first): the next step is create_service.
+    expect(result.stderr).toContain('roundtrip has no services in staging yet.');
+    expect(result.stderr).toMatch(/Next:\n\s+cloudlift create_service -e staging --name roundtrip/);
+    expect(result.stderr).not.toContain('deploy_service');
+  });
+
+  it('names deploy_service as the next step once the app has a service configuration', async () => {
+    await saveServiceRecord('deployed', {
+      notifications_arn: 'arn:aws:sns:us-east-1:123456789012:t',
+      services: {},
+    });
+    const result = await editConfig('deployed', ['--set', `TOKEN=${secret('deployed')}`, '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Running containers keep the old values until the next deploy.');
+    expect(result.stderr).toMatch(/Next:\n\s+cloudlift deploy_service -e staging --name deployed/);
   });
 
   it('changes and removes, masking values in the preview', async () => {
