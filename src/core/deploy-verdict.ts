@@ -1,6 +1,7 @@
 // The honest verdict of a rollout: from what ECS reports (service, deployments, new events, stopped tasks of our
 // revision) and the time spent, decide whether the deploy is still going, succeeded, failed, was rolled back, timed
 // out, or cannot be placed. Pure; the watcher in src/deploy/rollout.ts polls ECS and calls it after every poll.
+import { taskDefinitionLabel } from './releases.js';
 import { classifyStoppedTask } from './stopped-task.js';
 import type { StoppedTask, TaskFailure } from './stopped-task.js';
 
@@ -195,9 +196,11 @@ function rolledBack(
     /circuit breaker|rolling back|rolled back/i.test(e.message),
   );
   const byCircuitBreaker = ours?.rolloutState === 'FAILED' || breakerEvent !== undefined;
+  // The reason is read by people (and cut to fit the summary table): family:revision, not the whole ARN.
+  const label = taskDefinitionLabel(running);
   const reason = byCircuitBreaker
-    ? `ECS rolled back to ${running}: ${ours?.rolloutStateReason ?? breakerEvent?.message ?? 'the deployment circuit breaker tripped'}`
-    : `another deployment (${running}) replaced ours while we were waiting`;
+    ? `ECS rolled back to ${label}: ${ours?.rolloutStateReason ?? breakerEvent?.message ?? 'the deployment circuit breaker tripped'}`
+    : `another deployment (${label}) replaced ours while we were waiting`;
   return {
     kind: 'rolled-back',
     reason,

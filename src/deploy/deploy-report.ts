@@ -70,11 +70,11 @@ function hintFor(
     case 'failed':
       return `The old tasks keep serving until new ones are healthy. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.${goBack}`;
     case 'rolled-back':
-      return `ECS went back to the task definition that ran before; see what runs with ${status}. Fix the cause shown above and deploy again.`;
+      return `ECS went back to the task definition that ran before; see what runs with ${status}. Fix the cause shown above, commit, and run \`cloudlift deploy_service -e ${environment} --name ${app}\` again.`;
     case 'timed-out':
       return `ECS is still rolling out in the background: watch it with ${status}, or give it longer next time with --timeout 20m.${goBack}`;
     case 'unplaceable':
-      return `The cluster has no room (CPU, memory or ports) for the new tasks; the old ones keep running. Add instances with \`cloudlift update_environment -e ${environment}\` (max instances), or lower the service's memory/cpu with \`cloudlift update_service -e ${environment} --name ${app}\`.${goBack}`;
+      return `The cluster has no room (CPU, memory or ports) for the new tasks; the old ones keep running. Raise max_instances with \`cloudlift update_environment -e ${environment} --edit\`, or lower the service's memory/cpu with \`cloudlift update_service -e ${environment} --name ${app}\`.${goBack}`;
     default:
       return '';
   }

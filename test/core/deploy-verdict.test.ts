@@ -158,6 +158,8 @@ describe('judgeRollout', () => {
       expect(verdict.byCircuitBreaker).toBe(true);
       expect(verdict.runningTaskDefinition).toBe(oldTd);
       expect(verdict.reason).toContain('circuit breaker: tasks failed to start');
+      // People read the reason (and the summary table cuts it): family:revision, not the whole ARN.
+      expect(verdict.reason).toMatch(/^ECS rolled back to WebFamily:6: /);
     }
   });
 
@@ -171,7 +173,7 @@ describe('judgeRollout', () => {
     expect(verdict.kind).toBe('rolled-back');
     if (verdict.kind === 'rolled-back') {
       expect(verdict.byCircuitBreaker).toBe(false);
-      expect(verdict.reason).toContain('another deployment');
+      expect(verdict.reason).toBe('another deployment (WebFamily:8) replaced ours while we were waiting');
     }
   });
 

@@ -67,6 +67,25 @@ describe('assertDeployed', () => {
     }
   });
 
+  it('names the exact command for the next step after a rollback by ECS or tasks that cannot be placed', () => {
+    const rolledBack = thrown([
+      result('Web', {
+        kind: 'rolled-back',
+        reason: 'r',
+        byCircuitBreaker: true,
+        runningTaskDefinition: 'x',
+        failures: [],
+        progress,
+      }),
+    ]);
+    expect(rolledBack?.hint).toContain('and run `cloudlift deploy_service -e staging --name app` again.');
+    // Without --edit, update_environment re-applies the stored configuration: max_instances cannot change.
+    const unplaceable = thrown([result('Web', { kind: 'unplaceable', reason: 'r', progress })]);
+    expect(unplaceable?.hint).toContain(
+      'Raise max_instances with `cloudlift update_environment -e staging --edit`',
+    );
+  });
+
   it('falls back to UpdateService to what each service ran at the start when no release is good', () => {
     const error = thrown([result('Web', { kind: 'failed', reason: 'x', failures: [], progress })]);
     expect(error?.hint).toContain(

@@ -115,7 +115,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     expect(result.stderr).toMatch(
       /✘ task \S+ stopped: container WebContainer ran out of memory \(exit code 137\)/,
     );
-    expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to \S+WebFamily/);
+    expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to WebFamily:\d+: /);
     expect(result.stderr).toContain('was rolled back by ECS');
     // Why the new tasks failed, as for `failed`: the OOM reason (once per task, not `X | X`), its next step, and the
     // crashed container's log stream (the testbed's simulated tasks write none, which is said).
@@ -136,7 +136,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     expect(result.stderr).toMatch(/Worker\s+│ ✘ CANNOT PLACE TASKS: \S+ was unable to place a task/);
     expect(result.stderr).toMatch(/│ Web\s+│ deployed/);
     expect(result.stderr).toMatch(/│ Worker\s+│ CANNOT PLACE TASKS/);
-    expect(result.stderr).toContain('cloudlift update_environment -e staging');
+    expect(result.stderr).toContain('cloudlift update_environment -e staging --edit');
   });
 
   it('timed out: tasks that stay pending past --timeout, exit 5', async () => {
