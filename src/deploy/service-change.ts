@@ -8,6 +8,7 @@ import type { ServiceConfig } from '../core/config/service.js';
 import {
   defaultServiceConfig,
   hideManagedKeys,
+  injectAlbMode,
   restoreHiddenKeys,
   servicesNeedingFluentbit,
 } from '../core/config/service-defaults.js';
@@ -150,6 +151,11 @@ export async function prepareServiceChange(
     configFile: request.configFile,
     what: `service configuration of ${request.app} in ${request.environment}`,
     parse: (document) => prepare(document, request.fluentbitImage ?? imageToBeAsked).config,
+    // Saving fills alb_mode in from the environment default, so the stored record has it; a file (or edit) that
+    // leaves it out must not show as removing it (and ask to save a non-change). New records keep the note instead.
+    ...(stored === undefined
+      ? {}
+      : { unwrap: (document) => injectAlbMode(withoutStamp(document), environment.defaults).document }),
   });
   const raw = edited === undefined ? masked.document : edited.document;
   const prepared = prepare(raw, await fluentbitImage(ctx, request, environment, restore(raw)));

@@ -176,6 +176,23 @@ describe('create_service and update_service', () => {
     expect(upToDate).toEqual(['✔ No changes to shop-staging (service shop in staging): it is up to date.']);
   });
 
+  it('update_service with a file that leaves alb_mode to the environment default shows no change', async () => {
+    // Saving fills alb_mode in; the same file again must not show it as removed and ask to save a non-change.
+    const updated = serviceConfig();
+    updated.services.Shop.memory_reservation = 512; // as update.json, stored by the test above
+    const { alb_mode: _mode, ...http } = updated.services.Shop.http_interface;
+    updated.services.Shop.http_interface = http as typeof updated.services.Shop.http_interface;
+    const result = await updateService('shop', writeConfig('default-mode.json', updated));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/remove\s+│ services\.Shop\.http_interface\.alb_mode/);
+    expect(result.stderr).toContain(
+      'No changes made: default-mode.json is the same as the stored service configuration',
+    );
+    expect((await storedConfig('shop'))?.configuration.services.Shop.http_interface.alb_mode).toBe(
+      'dedicated',
+    );
+  });
+
   it('update_service not confirmed keeps the saved configuration and says how to apply it', async () => {
     const changed = serviceConfig();
     changed.services.Shop.memory_reservation = 320;
