@@ -5,6 +5,7 @@ import { CloudliftError } from '../errors.js';
 import type { Context } from '../context.js';
 import { environmentNotFound, newRecordRevision, openConfigStore } from './config-store.js';
 import { editDocument } from './edit-document.js';
+import { fileInsteadOfEditor } from './environment-input.js';
 
 /** Prints an environment's stored `<env>` document (stdout) with where it lives (stderr). */
 export async function showEnvironment(ctx: Context, environment: string): Promise<void> {
@@ -40,6 +41,7 @@ export async function editEnvironment(
     isNew: stored === undefined,
     configFile: options.configFile,
     what: `configuration of environment ${environment}`,
+    noEditorHint: fileInsteadOfEditor('edit_environment', environment),
     parse: (document) =>
       parseEnvironmentConfig(environment, unwrapEnvironmentDocument(environment, document)),
     unwrap: (document) => unwrapEnvironmentDocument(environment, document) as Record<string, unknown>,

@@ -21,6 +21,8 @@ export interface EditDocumentOptions<Parsed> {
   isNew: boolean;
   /** The question asked before saving. */
   question?: string;
+  /** Without a terminal or editor: how to get a file for --config-file (e.g. the show_ command that prints it). */
+  noEditorHint?: string;
   /** Turns an accepted alternative layout (e.g. the stored item with its wrapper) into the document to save. */
   unwrap?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -86,7 +88,9 @@ async function editInEditor<Parsed>(
       suffix: '.json',
       env: ctx.env,
       signal: ctx.signal,
-      noEditorHint: 'Pass --config-file FILE (or - for stdin) with the JSON configuration instead.',
+      noEditorHint:
+        options.noEditorHint ??
+        'Pass --config-file FILE (or - for stdin) with the JSON configuration instead.',
     });
     if (edited === undefined && text === canonicalJson(options.current)) {
       if (!options.isNew) {

@@ -129,6 +129,14 @@ async function fromQuestions(ctx: Context, request: InputRequest): Promise<Recor
   return answersToDocument(answers);
 }
 
+/** The no-terminal alternative to editing the stored configuration: print it to a file, edit that, pass it. */
+export function fileInsteadOfEditor(command: string, environment: string): string {
+  return (
+    `Edit it as a file instead: \`cloudlift show_environment -e ${environment} > ${environment}.json\`, change ` +
+    `that file, then \`cloudlift ${command} -e ${environment} --config-file ${environment}.json\`.`
+  );
+}
+
 /** Resolves the configuration: validated, with the revision to save it under when it is new or changed. */
 export async function environmentInput(
   ctx: Context,
@@ -160,6 +168,7 @@ export async function environmentInput(
       isNew: stored === undefined,
       ...(request.configFile === undefined ? {} : { configFile: request.configFile }),
       what: `configuration of environment ${environment}`,
+      noEditorHint: fileInsteadOfEditor('update_environment', environment),
       parse,
       unwrap: (document) => unwrapEnvironmentDocument(environment, document) as Record<string, unknown>,
     });

@@ -113,6 +113,16 @@ export async function saveServiceChange(
   ctx.ui.success(`Saved the service configuration of ${request.app} in ${request.environment}.`);
 }
 
+/** The no-terminal alternative to the editor: the stored configuration as a file, or (new app) where to start. */
+function serviceFileHint(request: ServiceRequest, stored: boolean): string {
+  const flags = `-e ${request.environment} --name ${request.app}`;
+  return stored
+    ? `Edit it as a file instead: \`cloudlift show_service ${flags} > ${request.app}.json\`, change that file, ` +
+        `then run this command again with --config-file ${request.app}.json.`
+    : `Write the service configuration to a JSON file (the format: docs/services.md; \`cloudlift schema service\` ` +
+        `lists every field), then \`cloudlift create_service ${flags} --config-file FILE\` (or - for stdin).`;
+}
+
 /**
  * Edits (or reads from --config-file) the configuration, validates it, and renders the template with the facts
  * looked up from AWS. `preflight` runs before anything is asked (the stack checks). `sidecars` and `depends_on` are
@@ -150,6 +160,7 @@ export async function prepareServiceChange(
     isNew: stored === undefined,
     configFile: request.configFile,
     what: `service configuration of ${request.app} in ${request.environment}`,
+    noEditorHint: serviceFileHint(request, stored !== undefined),
     parse: (document) => prepare(document, request.fluentbitImage ?? imageToBeAsked).config,
     // Saving fills alb_mode in from the environment default, so the stored record has it; a file (or edit) that
     // leaves it out must not show as removing it (and ask to save a non-change). New records keep the note instead.

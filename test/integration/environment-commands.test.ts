@@ -206,6 +206,18 @@ describe('update_environment', () => {
     ).toEqual(['✔ No changes to cluster-staging (environment staging): it is up to date.']);
   });
 
+  it('--edit without a terminal or editor names the file round trip through show_environment', async () => {
+    const result = await runCli(['update_environment', '-e', 'staging', '--edit'], {
+      env: { ...cliEnv(), VISUAL: undefined, EDITOR: undefined },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('No editor to open');
+    expect(result.stderr).toContain(
+      '`cloudlift show_environment -e staging > staging.json`, change that file, then ' +
+        '`cloudlift update_environment -e staging --config-file staging.json`',
+    );
+  });
+
   it('updates ECS agents (none registered here) and still finds nothing to change', async () => {
     const result = await runCli(['update_environment', '-e', 'staging', '--update_ecs_agents', '--yes'], {
       env: cliEnv(),

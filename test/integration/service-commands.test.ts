@@ -233,6 +233,26 @@ describe('create_service and update_service', () => {
     await updateService('shop', 'update.json');
   });
 
+  it('without a terminal or editor, create_service and update_service say how to get a --config-file', async () => {
+    const noEditor = { ...cliEnv(), VISUAL: undefined, EDITOR: undefined };
+    const update = await runCli(['update_service', '-e', environment, '--name', 'shop'], {
+      cwd: folder,
+      env: noEditor,
+    });
+    expect(update.code).toBe(2);
+    expect(update.stderr).toContain(
+      '`cloudlift show_service -e staging --name shop > shop.json`, change that file, then run this command again with --config-file shop.json',
+    );
+    const create = await runCli(['create_service', '-e', environment, '--name', 'fresh'], {
+      cwd: folder,
+      env: noEditor,
+    });
+    expect(create.code).toBe(2);
+    expect(create.stderr).toContain('`cloudlift schema service` lists every field');
+    expect(create.stderr).toContain('`cloudlift create_service -e staging --name fresh --config-file FILE`');
+    expect(await storedConfig('fresh')).toBeUndefined();
+  });
+
   it('update_service of a service that was never created refuses without saving anything', async () => {
     const result = await updateService('ghost', 'create.json');
     expect(result.code).toBe(1);
