@@ -71,6 +71,8 @@ export function missingAnswers(
 ): MissingAnswers {
   const answers: Answers = {};
   const result: MissingAnswers = { missing: [], invalid: [] };
+  // Answers others derive their defaults from that are missing or bad: then those defaults are not reported.
+  let unresolved = 0;
   for (const question of questions) {
     if (question.when !== undefined && !question.when(answers)) {
       continue;
@@ -79,12 +81,17 @@ export function missingAnswers(
     const problem = flagValue === undefined ? undefined : question.check?.(flagValue, answers);
     if (problem !== undefined) {
       result.invalid.push(`${question.flag} ${flagValue ?? ''}: ${problem}`);
+      unresolved += 1;
     }
     const value = flagValue ?? question.defaultValue?.(answers, context);
     if (value !== undefined) {
       answers[question.key] = value.trim();
-    } else if (question.defaultValue === undefined || result.missing.length + result.invalid.length === 0) {
-      // A default derived from a missing or bad answer (the subnet CIDRs from --vpc-cidr) exists once it is fixed.
+    } else if (question.defaultValue === undefined) {
+      result.missing.push(question);
+      unresolved += 1;
+    } else if (unresolved === 0) {
+      // A default derived from a missing or bad answer (the subnet CIDRs from --vpc-cidr) exists once it is fixed;
+      // from good answers it is really missing (a VPC too small for the default /22 subnets): name every such flag.
       result.missing.push(question);
     }
   }
@@ -100,7 +107,11 @@ function missingFlagsError({ missing, invalid }: MissingAnswers, environment: st
         `Pass ${missing.map((question) => `${question.flag} ${question.placeholder}`).join(' ')} ` +
         '(or run on a terminal without --yes to answer the questions). Nothing was written.',
       details: [
-        ...missing.map((question) => `${question.flag}: ${question.description}`),
+        ...missing.map(
+          (question) =>
+            // Only the subnet CIDRs have defaults that can be missing: the VPC CIDR holds no such /22.
+            `${question.flag}: ${question.description}${question.defaultValue === undefined ? '' : ' None here: the VPC CIDR has no room for it.'}`,
+        ),
         ...invalid.map((line) => `also wrong: ${line}`),
       ],
     },

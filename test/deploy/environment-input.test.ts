@@ -49,4 +49,22 @@ describe('missingAnswers', () => {
     ]);
     expect(result.invalid).toEqual([expect.stringMatching(/^--vpc-cidr 10\.1\.0\.0: /)]);
   });
+
+  it('lists every subnet flag a VPC too small for the default /22 subnets leaves without a default', () => {
+    const given = {
+      vpcCidr: '10.1.0.0/21',
+      natEipAllocationId: 'eipalloc-1',
+      keyName: 'k',
+      notificationsArn: 'arn:aws:sns:us-east-1:1:t',
+      sslCertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c',
+    };
+    // A /21 holds two /22s: the private subnets have no default; before, only the first of them was named.
+    expect(flagsMissing(given)).toEqual(['--private-subnet-1-cidr', '--private-subnet-2-cidr']);
+    expect(flagsMissing({ ...given, vpcCidr: '10.1.0.0/24' })).toEqual([
+      '--public-subnet-1-cidr',
+      '--public-subnet-2-cidr',
+      '--private-subnet-1-cidr',
+      '--private-subnet-2-cidr',
+    ]);
+  });
 });
