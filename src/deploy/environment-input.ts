@@ -3,7 +3,7 @@
 import type { Context } from '../context.js';
 import type { AnswerContext, Answers, Question } from '../core/config/environment-answers.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
-import { UsageError } from '../errors.js';
+import { UsageError, ValidationError } from '../errors.js';
 import type { ConfigStore, Revision, Stored } from './config-store.js';
 
 /** The configuration to apply, and whether (and how) it must be saved first. */
@@ -196,5 +196,60 @@ export async function environmentInput(
     return { document: stored.document, config: parse(stored.document) };
   } // prettier-ignore
   const document = await fromQuestions(ctx, request);
-  return { document, config: parse(document), save: newRecordRevision() };
+  try {
+    return { document, config: parse(document), save: newRecordRevision() };
+  } catch (error) {
+    throw error instanceof ValidationError ? withFlagHint(error, environment) : error;
+  }
+}
+
+/** The `<env>` fields the question flags write (longest first, so subnet-1 wins over the subnets' ids). */
+const fieldFlags: readonly (readonly [string, string])[] = [
+  ['vpc.subnets.public.subnet-1', '--public-subnet-1-cidr'],
+  ['vpc.subnets.public.subnet-2', '--public-subnet-2-cidr'],
+  ['vpc.subnets.private.subnet-1', '--private-subnet-1-cidr'],
+  ['vpc.subnets.private.subnet-2', '--private-subnet-2-cidr'],
+  ['vpc.subnets.public', '--public-subnet-ids'],
+  ['vpc.subnets.private', '--private-subnet-ids'],
+  ['vpc.nat-gateway', '--nat-eip-allocation-id'],
+  ['vpc.cidr', '--vpc-cidr'],
+  ['vpc.id', '--vpc-id'],
+  ['cluster.min_instances', '--min-instances'],
+  ['cluster.max_instances', '--max-instances'],
+  ['cluster.spot_min_instances', '--spot-min-instances'],
+  ['cluster.spot_max_instances', '--spot-max-instances'],
+  ['cluster.instance_type', '--instance-types'],
+  ['cluster.key_name', '--key-name'],
+  ['cluster.allocation_strategy', '--allocation-strategy'],
+  ['cluster.spot_instance_pools', '--spot-instance-pools'],
+  ['cluster.ecs_instance_default_lifecycle_type', '--default-lifecycle'],
+  ['cluster.ami_id', '--ami-ssm-parameter'],
+  ['environment.notifications_arn', '--notifications-arn'],
+  ['environment.ssl_certificate_arn', '--ssl-certificate-arn'],
+  ['region', '--env-region'],
+];
+
+/**
+ * A configuration built from flags that fails validation names the fields of a document the user never saw: the
+ * hint names the flags that wrote them instead of pointing at a file to fix.
+ */
+function withFlagHint(error: ValidationError, environment: string): ValidationError {
+  const flags: string[] = [];
+  for (const line of [error.message, ...error.details]) {
+    for (const [path] of line.matchAll(/[\w.-]+/g)) {
+      const field = path.startsWith(`${environment}.`) ? path.slice(environment.length + 1) : undefined;
+      const flag = fieldFlags.find(([known]) => field === known || field?.startsWith(`${known}.`))?.[1];
+      if (flag !== undefined && !flags.includes(flag)) {
+        flags.push(flag);
+      }
+    }
+  }
+  if (flags.length === 0) {
+    return error;
+  }
+  return new ValidationError(error.message, {
+    code: error.code,
+    details: error.details,
+    hint: `These values came from the flags (and their defaults): change ${flags.join(', ')} and run the command again. Nothing was written.`,
+  });
 }

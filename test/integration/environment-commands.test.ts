@@ -158,6 +158,8 @@ const badInputs: [string, (eip: string) => string[], RegExp][] = [
   ['a bad cluster type', (eip) => [...requiredFlags(eip), '--cluster-type', 'k8s'], /--cluster-type k8s: "k8s" is not one of ondemand, spot, both, fargate/],
   ['a certificate in another region', (eip) => [...requiredFlags(eip), '--ssl-certificate-arn', 'arn:aws:acm:eu-west-3:123456789012:certificate/abc'], /ssl_certificate_arn: is in eu-west-3, but load balancers need a certificate in the environment region/],
   ['an invalid config file', () => ['--config-file', 'invalid.json'], /Invalid environment configuration: bad\.cluster\.instance_type: "m5\.huge" is not an EC2 instance type/],
+  // Built from flags: the hint names the flags that wrote the bad fields, not a file the user never saw.
+  ['flags that make an invalid configuration', (eip) => [...requiredFlags(eip), '--min-instances', '5', '--max-instances', '2', '--private-subnet-1-cidr', '10.30.0.0/24'], /→ These values came from the flags \(and their defaults\): change --private-subnet-1-cidr, --public-subnet-1-cidr, --max-instances and run the command again\. Nothing was written\.$/m],
 ]; // prettier-ignore
 
 describe('create_environment with bad input', () => {
