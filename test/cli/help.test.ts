@@ -52,6 +52,23 @@ describe('cloudlift --help', () => {
     }
   });
 
+  it('describes --config-file as each command uses it (only the editing commands open an editor)', async () => {
+    const editorLine = /--config-file <file>[^\n]*instead of opening an editor/;
+    const expected: Record<string, RegExp> = {
+      create_environment:
+        /--config-file <file>\s+Read the whole configuration from a JSON file instead of the questions/,
+      render_environment:
+        /--config-file <file>\s+Render this JSON configuration file instead of the stored one/,
+      render_service: /--config-file <file>\s+Render this JSON configuration file instead of the stored one/,
+      update_environment: editorLine,
+      create_service: editorLine,
+    };
+    for (const [command, description] of Object.entries(expected)) {
+      const result = await runCli([command, '--help']);
+      expect(result.stdout.replace(/\n\s{10,}(?=\S)/g, ' ')).toMatch(description);
+    }
+  });
+
   it('treats an unknown command as a usage error and suggests the right one', async () => {
     const result = await runCli(['deploy_servic']);
     expect(result.code).toBe(2);

@@ -32,7 +32,12 @@ export function createEnvironmentCommand(runner: Runner) {
         'each also a flag), check that what it names exists, save it, then create the cluster-<env> stack.',
     )
     .addOption(environmentOption())
-    .addOption(configFileOption());
+    .addOption(
+      new Option(
+        '--config-file <file>',
+        'Read the whole configuration from a JSON file instead of the questions (`-` for stdin).',
+      ),
+    );
   for (const question of environmentQuestions) {
     command.addOption(new Option(`${question.flag} ${question.placeholder}`, question.description));
   }

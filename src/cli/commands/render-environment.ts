@@ -2,7 +2,7 @@
 // --config-file it never calls AWS, so it fits reviews and CI diffs.
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Runner } from '../runner.js';
-import { configFileOption, environmentOption } from '../options.js';
+import { environmentOption } from '../options.js';
 import { resolveEnvironment } from '../resolve.js';
 
 interface RenderEnvironmentFlags {
@@ -23,7 +23,12 @@ export function renderEnvironmentCommand(runner: Runner) {
         'calling AWS; without --config-file, the stored configuration is read (read only).',
     )
     .addOption(environmentOption())
-    .addOption(configFileOption())
+    .addOption(
+      new Option(
+        '--config-file <file>',
+        'Render this JSON configuration file instead of the stored one; never calls AWS (`-` for stdin).',
+      ),
+    )
     .addOption(
       new Option(
         '--az <zones>',

@@ -1,7 +1,7 @@
 // render_service: print the service stack's CloudFormation template (YAML, or JSON with --json); changes nothing.
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Runner } from '../runner.js';
-import { configFileOption, environmentOption, nameOption } from '../options.js';
+import { environmentOption, nameOption } from '../options.js';
 import { resolveAppName, resolveEnvironment } from '../resolve.js';
 
 /** `--fluentbit-image <uri>`: the FireLens log router image when the environment configuration names none. */
@@ -18,7 +18,12 @@ export function renderServiceCommand(runner: Runner) {
     .summary('Print the CloudFormation template of a service (changes nothing)')
     .addOption(environmentOption())
     .addOption(nameOption())
-    .addOption(configFileOption())
+    .addOption(
+      new Option(
+        '--config-file <file>',
+        'Render this JSON configuration file instead of the stored one (`-` for stdin).',
+      ),
+    )
     .addOption(
       new Option(
         '--offline',
