@@ -51,8 +51,11 @@ export async function editEnvironment(
   }
   await store.saveEnvironment(environment, edited.document, stored?.revision ?? newRecordRevision());
   ctx.ui.success(`Saved the configuration of environment ${environment}.`);
+  // A new record has no stack yet: update_environment would only say so; create_environment uses the stored record.
   ctx.ui.recommend([
-    `cloudlift update_environment -e ${environment}   # apply it to the cluster-${environment} stack`,
+    stored === undefined
+      ? `cloudlift create_environment -e ${environment}   # create the cluster-${environment} stack from it`
+      : `cloudlift update_environment -e ${environment}   # apply it to the cluster-${environment} stack`,
   ]);
 }
 

@@ -67,6 +67,8 @@ describe('environment records', () => {
     );
     expect(created.stderr).toContain('Creating the DynamoDB table environment_configurations');
     expect(created.code).toBe(0);
+    // A new record has no stack yet: the next step creates it (update_environment would refuse).
+    expect(created.stderr).toMatch(/Next:\n\s+cloudlift create_environment -e staging /);
 
     const item = await rawEnvironmentItem('staging');
     expect(item).toEqual({
