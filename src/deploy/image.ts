@@ -7,6 +7,7 @@ import { buildArguments, decideVersion, imageUri, registryHost } from '../core/i
 import type { ImageVersion } from '../core/image.js';
 import { ecrRepositoryName, localImageName } from '../core/naming.js';
 import { CloudliftError, UsageError } from '../errors.js';
+import { daemonUnreachable } from '../docker/docker.js';
 import { gitFacts, resolveCommit } from './git.js';
 
 /** Where a release's image lives. */
@@ -157,7 +158,8 @@ export async function pushImage(
 }
 
 function withHint(error: unknown, hint: string): unknown {
-  if (error instanceof CloudliftError && error.code === 'DockerFailed') {
+  // A daemon that does not answer is not the Dockerfile's fault: keep the adapter's "start Docker" hint.
+  if (error instanceof CloudliftError && error.code === 'DockerFailed' && !daemonUnreachable(error)) {
     return new CloudliftError(error.code, error.message, { hint, details: error.details, cause: error });
   }
   return error;

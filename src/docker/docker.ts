@@ -126,16 +126,28 @@ export class ChildProcessDocker implements DockerRunner {
   }
 }
 
+/** What docker and podman print when their daemon or machine does not answer (a stopped Docker, a wrong DOCKER_HOST). */
+const unreachablePattern =
+  /Cannot connect to the Docker daemon|Is the docker daemon running\?|Cannot connect to Podman|error during connect/i;
+
+/** True when the tool failed because its daemon does not answer, not because of the command (callers keep its hint). */
+export function daemonUnreachable(error: unknown): boolean {
+  return error instanceof ContainerToolError && unreachablePattern.test(error.stderr);
+}
+
 /** `docker build` failed: the error names docker's own words (`ERROR: failed to solve: …`), not just an exit status. */
 function toolFailure(command: string, code: number | null, stderr: string): CloudliftError {
   const lines = meaningfulLines(stderr);
   const status = `exit status ${code ?? 'unknown'}`;
   const [first, ...rest] = lines;
+  const name = command.split(' ')[0] ?? command;
   return new ContainerToolError(
     first === undefined ? `${command} failed (${status})` : `${command} failed: ${first}`,
     {
       details: first === undefined ? [] : [...rest, `(${status})`],
-      hint: 'Check that the Docker daemon is running (`docker info`) and read the output above.',
+      hint: unreachablePattern.test(stderr)
+        ? `Start ${name === 'podman' ? 'Podman' : 'Docker'} (or fix DOCKER_HOST) until \`${name} info\` answers, then run the same cloudlift command again.`
+        : 'Check that the Docker daemon is running (`docker info`) and read the output above.',
     },
     stderr,
   );

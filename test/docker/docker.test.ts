@@ -4,7 +4,12 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChildProcessDocker, ContainerToolError, meaningfulLines } from '../../src/docker/docker.js';
+import {
+  ChildProcessDocker,
+  ContainerToolError,
+  daemonUnreachable,
+  meaningfulLines,
+} from '../../src/docker/docker.js';
 
 const legacyBuilder = `DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
             Install the buildx component to build images with BuildKit:
@@ -84,5 +89,26 @@ describe('ChildProcessDocker', () => {
       expect(error.details).toEqual(['(exit status 1)']);
       expect(error.stderr).toContain('DEPRECATED');
     }
+  });
+
+  it('tells a daemon that does not answer (Docker stopped, wrong DOCKER_HOST) from a failing command', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'cloudlift-faketool-'));
+    const script = join(bin, 'docker');
+    // What docker 20.10 prints with DOCKER_HOST=unix:///nonexistent (after the legacy builder's notice).
+    const stopped =
+      'Cannot connect to the Docker daemon at unix:///nonexistent. Is the docker daemon running?';
+    writeFileSync(script, `#!/bin/sh\necho '${stopped}' >&2\nexit 1\n`);
+    chmodSync(script, 0o755);
+    const docker = new ChildProcessDocker({ PATH: bin, CLOUDLIFT_CONTAINER_TOOL: 'docker' });
+    const error: unknown = await docker.run(['build', '-t', 'x:1', '.']).catch((thrown: unknown) => thrown);
+    expect(daemonUnreachable(error)).toBe(true);
+    if (error instanceof ContainerToolError) {
+      expect(error.message).toBe(`docker build failed: ${stopped}`);
+      expect(error.hint).toBe(
+        'Start Docker (or fix DOCKER_HOST) until `docker info` answers, then run the same cloudlift command again.',
+      );
+    }
+    const missing = new ContainerToolError('docker build failed: x', {}, legacyBuilder);
+    expect(daemonUnreachable(missing)).toBe(false);
   });
 });

@@ -49,6 +49,20 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
     expect(result.stderr).toContain('The build failed: fix the Dockerfile');
   });
 
+  it('deploy_service with Docker unreachable: the hint says to start Docker, not to fix the Dockerfile', async () => {
+    const { dir } = await prepareApp('no-daemon', environment, { executionRoleArn });
+    const result = await runCli(['deploy_service', '-e', environment], {
+      cwd: dir,
+      env: cliEnv({ DOCKER_HOST: 'unix:///nonexistent' }),
+    });
+    expect(result.code, result.stderr).toBe(1);
+    expect(errorLines(result.stderr)[0]).toMatch(
+      /^✘ docker build failed: Cannot connect to the Docker daemon/,
+    );
+    expect(result.stderr).toContain('→ Start Docker (or fix DOCKER_HOST) until `docker info` answers');
+    expect(result.stderr).not.toContain('fix the Dockerfile');
+  });
+
   it('upload_to_ecr of a local tag that does not exist: exit 2, one line naming it and docker images, no ECR write', async () => {
     const { app, dir } = await prepareApp('never-built', environment, { executionRoleArn });
     const result = await runCli(['upload_to_ecr', '--name', app, '--local_tag', 'v9.9.9'], {
