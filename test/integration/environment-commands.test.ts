@@ -142,7 +142,7 @@ describe('create_environment', () => {
 // Each bad input fails with one clear error before anything is written: no record, no stack.
 const badInputs: [string, (eip: string) => string[], RegExp][] = [
   ['an unparsable VPC CIDR', (eip) => [...requiredFlags(eip), '--vpc-cidr', '10.30.0.0'], /--vpc-cidr 10\.30\.0\.0: "10\.30\.0\.0" is not a CIDR block/],
-  ['a subnet outside the VPC', (eip) => [...requiredFlags(eip), '--public-subnet-1-cidr', '10.99.0.0/22'], /bad\.vpc\.subnets\.public\.subnet-1\.cidr: 10\.99\.0\.0\/22 is not inside the VPC/],
+  ['a subnet outside the VPC', (eip) => [...requiredFlags(eip), '--public-subnet-1-cidr', '10.99.0.0/22'], /--public-subnet-1-cidr 10\.99\.0\.0\/22: 10\.99\.0\.0\/22 is not inside the VPC 10\.30\.0\.0\/16$/m],
   ['overlapping subnets', (eip) => [...requiredFlags(eip), '--private-subnet-1-cidr', '10.30.0.0/24'], /private\.subnet-1\.cidr: 10\.30\.0\.0\/24 overlaps bad\.vpc\.subnets\.public\.subnet-1\.cidr/],
   ['min above max', (eip) => [...requiredFlags(eip), '--cluster-type', 'ondemand', '--min-instances', '4', '--max-instances', '2'], /bad\.cluster\.max_instances: 2 is less than min_instances \(4\)/],
   ['an unknown region', (eip) => [...requiredFlags(eip), '--env-region', 'mars-1'], /--env-region mars-1: "mars-1" is not an AWS region code/],

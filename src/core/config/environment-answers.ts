@@ -1,7 +1,8 @@
 // The original's environment creation prompts (§2.3) as data: each question has its prompt text, a flag for scripts,
 // a default derived from earlier answers, and a check. The command layer asks on a terminal or reads the flags;
 // `answersToDocument` turns the answers into the stored `<env>` document. No I/O here.
-import { nthSubnet, parseCidr } from '../cidr.js';
+import { contains, nthSubnet, parseCidr } from '../cidr.js';
+import { blockSizeProblem } from './environment-checks.js';
 import { ValidationError } from '../../errors.js';
 import { allocationStrategies, awsRegions, isInstanceType } from './environment-constants.js';
 
@@ -76,9 +77,22 @@ const ec2 = (answers: Answers): boolean => typeOf(answers) !== 'fargate';
 
 const wholeNumber = (value: string): string | undefined =>
   /^\d{1,4}$/.test(value.trim()) ? undefined : `"${value}" is not a whole number`;
-const cidr = (value: string): string | undefined => {
+// The size and place rules validation applies later, checked as each block is answered: on a terminal a block AWS
+// refuses is asked again at once instead of failing the whole run after the last question.
+const vpcBlock = (value: string): string | undefined => {
   const parsed = parseCidr(value);
-  return parsed.ok ? undefined : parsed.problem;
+  return parsed.ok ? blockSizeProblem(parsed.cidr) : parsed.problem;
+};
+const subnetBlock = (value: string, answers: Answers): string | undefined => {
+  const parsed = parseCidr(value);
+  const vpc = parseCidr(answers.vpcCidr ?? '');
+  if (!parsed.ok) {
+    return parsed.problem;
+  }
+  if (vpc.ok && !contains(vpc.cidr, parsed.cidr)) {
+    return `${parsed.cidr.text} is not inside the VPC ${vpc.cidr.text}`;
+  }
+  return blockSizeProblem(parsed.cidr);
 };
 const required = (value: string): string | undefined =>
   value.trim() === '' ? 'a value is required' : undefined;
@@ -115,7 +129,7 @@ const subnetQuestion = (key: AnswerKey, prompt: string, flag: string, index: num
   description: `${prompt} (default: the ${['1st', '2nd', '3rd', '4th'][index] ?? ''} /22 of the VPC CIDR).`,
   when: newVpc,
   defaultValue: subnetDefault(index),
-  check: cidr,
+  check: subnetBlock,
 });
 
 const countQuestion = (key: AnswerKey, prompt: string, flag: string, fallback: string, when: (a: Answers) => boolean) =>
@@ -151,7 +165,7 @@ export const environmentQuestions: readonly Question[] = [
     placeholder: '<ids>', description: 'Existing VPC only: its private subnets (2 to 5).',
     when: (answers) => !newVpc(answers), check: idList('subnet-') }, // prettier-ignore
   { key: 'vpcCidr', prompt: 'VPC CIDR, for example 10.10.0.0/16', flag: '--vpc-cidr', placeholder: '<cidr>',
-    description: 'CIDR block of the new VPC, e.g. 10.10.0.0/16.', when: newVpc, check: cidr }, // prettier-ignore
+    description: 'CIDR block of the new VPC, e.g. 10.10.0.0/16.', when: newVpc, check: vpcBlock }, // prettier-ignore
   { key: 'natEipAllocationId', prompt: 'Allocation ID Elastic IP for NAT', flag: '--nat-eip-allocation-id',
     placeholder: '<eipalloc-id>', description: 'Allocation id of the Elastic IP the NAT gateway uses.',
     when: newVpc, check: required }, // prettier-ignore

@@ -36,9 +36,17 @@ const LARGEST_PREFIX = 28;
 
 type Report = (field: string, message: string, level?: Problem['level']) => void;
 
+/** What is wrong with a VPC or subnet block's size, if anything (also checked as the creation questions are answered). */
+export function blockSizeProblem(cidr: Cidr): string | undefined {
+  return cidr.prefix < SMALLEST_PREFIX || cidr.prefix > LARGEST_PREFIX
+    ? `${cidr.text} is /${cidr.prefix}; AWS allows /16 to /28`
+    : undefined;
+}
+
 function checkBlockSize(cidr: Cidr, field: string, report: Report): void {
-  if (cidr.prefix < SMALLEST_PREFIX || cidr.prefix > LARGEST_PREFIX) {
-    report(field, `${cidr.text} is /${cidr.prefix}; AWS allows /16 to /28`);
+  const problem = blockSizeProblem(cidr);
+  if (problem !== undefined) {
+    report(field, problem);
   }
 }
 

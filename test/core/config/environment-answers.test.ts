@@ -181,6 +181,27 @@ describe('environment questions', () => {
     expect(problems).toEqual([undefined, 'Invalid instance type: t2.mciro']);
   });
 
+  it('re-asks a VPC or subnet CIDR AWS would refuse at once, not after every other question', async () => {
+    // Validation refuses these after all questions were answered; on a terminal that meant answering them all again.
+    const typed: Partial<Record<string, string[]>> = {
+      vpcCidr: ['10.0.0.0/8', '10.0.0.0/16'],
+      publicSubnet1Cidr: ['10.1.0.0/22', '10.0.0.0/29', '10.0.0.0/22'],
+    };
+    const problems: string[] = [];
+    const answers = await collectAnswers({ ...required }, (question, fallback, problem) => {
+      if (problem !== undefined) {
+        problems.push(`${question.key}: ${problem}`);
+      }
+      return Promise.resolve(typed[question.key]?.shift() ?? fallback ?? '');
+    });
+    expect([answers.vpcCidr, answers.publicSubnet1Cidr]).toEqual(['10.0.0.0/16', '10.0.0.0/22']);
+    expect(problems).toEqual([
+      'vpcCidr: 10.0.0.0/8 is /8; AWS allows /16 to /28',
+      'publicSubnet1Cidr: 10.1.0.0/22 is not inside the VPC 10.0.0.0/16',
+      'publicSubnet1Cidr: 10.0.0.0/29 is /29; AWS allows /16 to /28',
+    ]);
+  });
+
   it.each(['1', 'On-Demand', 'ondemand', 'ONDEMAND'])('reads cluster type %s as on-demand', (text) => {
     expect(normalizeClusterType(text)).toBe('ondemand');
   });
@@ -191,6 +212,8 @@ const badFlags: [string, Answers, RegExp][] = [
   ['region', { region: 'mars-1' }, /^--env-region mars-1: "mars-1" is not an AWS region code$/],
   ['VPC CIDR', { vpcCidr: '10.0.0.0' }, /^--vpc-cidr 10\.0\.0\.0: "10\.0\.0\.0" is not a CIDR block/],
   ['subnet CIDR', { vpcCidr: '10.0.0.0/16', publicSubnet1Cidr: '10.0.0.1/22' }, /^--public-subnet-1-cidr .*host bits set/],
+  ['VPC CIDR size', { vpcCidr: '10.0.0.0/8' }, /^--vpc-cidr 10\.0\.0\.0\/8: 10\.0\.0\.0\/8 is \/8; AWS allows \/16 to \/28$/],
+  ['subnet outside the VPC', { vpcCidr: '10.0.0.0/16', privateSubnet2Cidr: '10.9.0.0/22' }, /^--private-subnet-2-cidr 10\.9\.0\.0\/22: 10\.9\.0\.0\/22 is not inside the VPC 10\.0\.0\.0\/16$/],
   ['cluster type', { clusterType: 'k8s' }, /^--cluster-type k8s: "k8s" is not one of ondemand, spot, both, fargate$/],
   ['instance count', { clusterType: 'both', minInstances: 'two' }, /^--min-instances two: "two" is not a whole number$/],
   ['instance type', { instanceTypes: 't3.micro,m5.huge' }, /^--instance-types .*Invalid instance type: m5\.huge$/],
