@@ -69,9 +69,7 @@ export async function locateImage(
     throw new CloudliftError(
       'ImageNotFound',
       `Image ${repository}:${version.tag} is not in ECR (${region})`,
-      {
-        hint: `Deploy that commit without --version from a clean checkout (it builds and pushes), or push it with \`cloudlift upload_to_ecr --name ${app} --local_tag ${version.tag}\`.`,
-      },
+      { hint: missingImageHint(app, repository, region, version) },
     );
   }
   return {
@@ -83,6 +81,16 @@ export async function locateImage(
     ecr,
     auth,
   };
+}
+
+/** What to do about a --version whose image ECR lacks: build that commit, or (a tag git does not know) check it. */
+function missingImageHint(app: string, repository: string, region: string, version: ImageVersion): string {
+  const upload = `\`cloudlift upload_to_ecr --name ${app} --local_tag ${version.tag}\``;
+  // A git ref was resolved to its full sha; a tag git does not know stays as typed and is no commit to build.
+  const fromGit = version.requested !== version.tag || /^[0-9a-f]{40}$/.test(version.tag);
+  return fromGit
+    ? `Deploy that commit without --version from a clean checkout (it builds and pushes), or push it with ${upload}.`
+    : `${version.tag} is not a commit, branch or tag of this repository either: check the spelling against \`aws ecr list-images --repository-name ${repository} --region ${region}\`, or push a local image with ${upload}.`;
 }
 
 /** Builds (when ECR lacks the tag) and pushes the image. Writes to ECR: call after every check passed. */
@@ -99,7 +107,11 @@ export async function ensureImage(
     return;
   }
   const local = localImageName(app, target.version.tag);
-  ctx.ui.step(`Image not found in ECR. Building container image ${local}`);
+  ctx.ui.step(
+    target.version.alwaysBuild
+      ? `Building container image ${local} (uncommitted changes: dirty images are always rebuilt)`
+      : `Image not found in ECR. Building container image ${local}`,
+  );
   await buildImage(ctx, local, buildArgs);
   await pushImage(ctx, target, local);
 }

@@ -244,6 +244,11 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('Building container image');
     expect(second.stderr).toContain('Deploying: dirty images are redeployed every time');
+    // ECR has `dirty` from the first deploy: the rebuild is not because it is missing.
+    expect(second.stderr).toContain(
+      `Building container image ${app}:dirty (uncommitted changes: dirty images are always rebuilt)`,
+    );
+    expect(second.stderr).not.toContain('Image not found in ECR');
   });
 
   it('--version <branch> deploys the image of its commit sha; a version without image fails before writing', async () => {
@@ -266,6 +271,15 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     const missing = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'HEAD']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`Image ${app}-repo:${head} is not in ECR`);
+    expect(missing.stderr).toContain('Deploy that commit without --version from a clean checkout');
+    // A tag git does not know is no commit to build: the hint says to check it (and how), or to push one.
+    const typo = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'v1.0-typo']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(`Image ${app}-repo:v1.0-typo is not in ECR`);
+    expect(typo.stderr).toContain(
+      `→ v1.0-typo is not a commit, branch or tag of this repository either: check the spelling against \`aws ecr list-images --repository-name ${app}-repo --region us-east-1\``,
+    );
+    expect(typo.stderr).not.toContain('Deploy that commit');
     expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
   });
 
@@ -365,6 +379,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     const missingFlag = await cloudlift(dir, ['upload_to_ecr', '--name', app]);
     expect(missingFlag.code).toBe(2);
     expect(missingFlag.stderr).toContain('upload_to_ecr needs --local_tag');
+    expect(missingFlag.stderr).toContain(`→ Build it with \`docker build -t ${app}:<tag> .\``);
     const { execFileSync } = await import('node:child_process');
     execFileSync('docker', ['build', '-q', '-t', `${app}:${sha}`, '.'], {
       cwd: dir,
@@ -383,6 +398,9 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     ]);
     expect(upload.code, upload.stderr).toBe(0);
     expect(upload.stderr).toContain('Added additional tag: latest');
+    expect(upload.stderr).toContain(
+      `Next:\n  cloudlift deploy_service -e <env> --name ${app} --version ${sha}\n`,
+    );
     expect(await ecrTags(`${app}-repo`)).toEqual([sha, 'latest', 'v1.0.0'].sort());
     const notDeployed = await cloudlift(dir, ['get_version', '-e', environment, '--short']);
     expect(notDeployed.code).toBe(1);

@@ -39,12 +39,12 @@ export function uploadToEcrCommand(runner: Runner) {
     .addHelpText('after', uploadExamples)
     .action(
       runner.handle(async (context, flags: UploadFlags) => {
+        const app = resolveAppName(context, flags.name);
         if (flags.local_tag === undefined || flags.local_tag === '') {
           throw new UsageError('upload_to_ecr needs --local_tag: the tag of the local image to push', {
-            hint: 'Build it with `docker build -t <app>:<tag> .`, then pass --local_tag <tag>.',
+            hint: `Build it with \`docker build -t ${app}:<tag> .\`, then pass --local_tag <tag>.`,
           });
         }
-        const app = resolveAppName(context, flags.name);
         const region =
           flags.environment === undefined
             ? await context.aws.defaultRegion()
@@ -61,6 +61,10 @@ export function uploadToEcrCommand(runner: Runner) {
         if (context.globals.json) {
           context.ui.json(result);
         }
+        // The usual next step: roll the pushed image out (deploy never builds an explicit --version).
+        context.ui.recommend([
+          `cloudlift deploy_service -e ${flags.environment ?? '<env>'} --name ${app} --version ${flags.local_tag}`,
+        ]);
       }),
     );
 }
