@@ -33,7 +33,7 @@ export function releaseRows(releases: readonly Release[], now: Date): string[][]
       release.kind === 'rollback' && release.rollbackOf !== undefined
         ? `rollback to v${release.rollbackOf}`
         : release.kind,
-      release.version ?? release.gitSha?.slice(0, 12) ?? '',
+      versionLabel(release),
       release.services
         .map((service) => `${service.component}: ${taskDefinitionLabel(service.taskDefinition)}`)
         .join('\n'),
@@ -41,6 +41,12 @@ export function releaseRows(releases: readonly Release[], now: Date): string[][]
       outcomeText(release, now),
       release.durationSeconds === undefined ? '' : `${release.durationSeconds}s`,
     ]);
+}
+
+/** The Version cell: a commit sha cut to 12 characters (enough for git and for `--version`; `--json` has it whole). */
+function versionLabel(release: Release): string {
+  const version = release.version ?? release.gitSha ?? '';
+  return /^[0-9a-f]{40}$/.test(version) ? version.slice(0, 12) : version;
 }
 
 /**

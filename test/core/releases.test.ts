@@ -273,6 +273,14 @@ describe('releaseRows', () => {
     );
     expect(rows.map((row) => row[0])).toEqual(['v3', 'v2', 'v1']);
     expect(rows[0]?.[3]).toBe('rollback to v1');
+    // A commit sha is cut to 12 characters (the table would not fit a terminal otherwise); other tags stay whole.
+    const sha = '8ee8d6b1673dac53063420325938276fc7f78da4';
+    const [bySha, byTag] = releaseRows(
+      [release(5, 'succeeded', { version: sha }), release(4, 'succeeded', { version: 'v1.4.0-rc.1' })],
+      new Date('2026-11-26T10:05:00Z'),
+    );
+    expect(bySha?.[4]).toBe('8ee8d6b1673d');
+    expect(byTag?.[4]).toBe('v1.4.0-rc.1');
     expect(rows[1]?.[7]).toBe(`failed: ${'x'.repeat(42)}...`);
     expect(rows[2]).toEqual([
       'v1',
