@@ -172,6 +172,11 @@ export async function environmentInput(
       hint: `Put ${flags.length === 1 ? 'that value' : 'those values'} in ${request.configFile === '-' ? 'the configuration' : request.configFile} and leave out ${flags.join(', ')}, or leave out --config-file to build the configuration from the flags. Nothing was written.`,
     });
   } // prettier-ignore
+  if (request.configFile !== undefined && request.edit === true) {
+    throw new UsageError('--edit and --config-file both give the new configuration; give one or the other', {
+      hint: `Edit the stored one with \`cloudlift update_environment -e ${environment} --edit\`, or apply a file with \`cloudlift update_environment -e ${environment} --config-file ${request.configFile}\`. Nothing was changed.`,
+    });
+  } // prettier-ignore
   if (request.configFile !== undefined || (request.edit === true && stored !== undefined)) {
     const { editDocument } = await import('./edit-document.js');
     const edited = await editDocument(ctx, {

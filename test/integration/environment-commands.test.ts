@@ -208,6 +208,19 @@ describe('update_environment', () => {
     ).toEqual(['✔ No changes to cluster-staging (environment staging): it is up to date.']);
   });
 
+  it('refuses --edit together with --config-file instead of ignoring --edit', async () => {
+    const result = await runCli(
+      ['update_environment', '-e', 'staging', '--edit', '--config-file', 'x.json', '--yes'],
+      {
+        env: cliEnv(),
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '✘ --edit and --config-file both give the new configuration; give one or the other',
+    );
+  });
+
   it('--edit without a terminal or editor names the file round trip through show_environment', async () => {
     const result = await runCli(['update_environment', '-e', 'staging', '--edit'], {
       env: { ...cliEnv(), VISUAL: undefined, EDITOR: undefined },
