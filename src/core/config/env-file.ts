@@ -59,10 +59,17 @@ function keyAdvice(key: string): string {
   return '';
 }
 
-/** Why `value` cannot be stored for `key`, or undefined when it can. Never quotes the value. */
-export function checkValue(key: string, value: string): string | undefined {
+/**
+ * Why `value` cannot be stored for `key`, or undefined when it can. Never quotes the value. `removal` says how to
+ * remove the variable instead where it came from (a line of a file by default; `--unset KEY` for --set).
+ */
+export function checkValue(
+  key: string,
+  value: string,
+  removal = `delete the line to remove ${key}`,
+): string | undefined {
   if (value === '') {
-    return `${key} has an empty value, which Parameter Store cannot hold: give it a value, or delete the line to remove ${key}`;
+    return `${key} has an empty value, which Parameter Store cannot hold: give it a value, or ${removal}`;
   }
   const size = byteLength(value);
   if (size > advancedValueLimit) {
@@ -177,7 +184,7 @@ export function parseAssignments(
     }
     const key = token.slice(0, equals);
     const value = token.slice(equals + 1);
-    const problem = checkKey(key, prefix) ?? checkValue(key, value);
+    const problem = checkKey(key, prefix) ?? checkValue(key, value, `remove ${key} with --unset ${key}`);
     if (problem !== undefined) {
       problems.push(`--set argument ${index + 1}: ${problem}`);
     } else if (Object.hasOwn(set, key)) {

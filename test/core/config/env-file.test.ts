@@ -115,7 +115,10 @@ describe('parseAssignments (--set/--unset)', () => {
     expect(problems[0]).toContain('--set argument 1 has no "="');
     expect(problems[1]).toContain('A twice');
     expect(problems[2]).toContain('--set argument 4');
-    expect(problems[3]).toContain('D has an empty value');
+    // A flag has no line to delete: the way to remove a variable from the command line is --unset.
+    expect(problems[3]).toBe(
+      '--set argument 5: D has an empty value, which Parameter Store cannot hold: give it a value, or remove D with --unset D',
+    );
     expect(problems[4]).toContain('E is both set and unset');
     expect(problems[5]).toContain('--unset argument 2 is not a valid key');
     expect(problems.join('\n')).not.toContain('hunter2');
