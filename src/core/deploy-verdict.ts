@@ -172,9 +172,24 @@ export function progressOf(service: ObservedService, ours: string): Progress {
   };
 }
 
-/** Failures of our revision since it last had every task running, oldest first. */
+/**
+ * When our rollout began: ECS's creation time of our deployment (no clock skew), else when we asked for it. A rollback
+ * re-uses an older revision, whose tasks that crashed earlier ECS still lists for about an hour: they are not ours.
+ */
+export function rolloutBegan(service: ObservedService, ourTaskDefinition: string, startedAt: Date): Date {
+  // PRIMARY first: an older deployment of the same revision may still be listed while ours starts.
+  const ours =
+    service.deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === ourTaskDefinition) ??
+    service.deployments.find((d) => d.taskDefinition === ourTaskDefinition);
+  return ours?.createdAt ?? startedAt;
+}
+
+/** Failures of our revision in this rollout since it last had every task running, oldest first. */
 export function failureStreak(observation: Observation): TaskFailure[] {
-  const since = observation.lastFullyRunningAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const since = Math.max(
+    observation.lastFullyRunningAt?.getTime() ?? Number.NEGATIVE_INFINITY,
+    rolloutBegan(observation.service, observation.ourTaskDefinition, observation.startedAt).getTime(),
+  );
   return observation.stoppedTasks
     .filter((task) => task.taskDefinitionArn === observation.ourTaskDefinition)
     .filter((task) => (task.stoppedAt?.getTime() ?? Number.POSITIVE_INFINITY) > since)

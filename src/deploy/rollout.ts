@@ -3,7 +3,7 @@
 import type { Context } from '../context.js';
 import type { EcsApi } from '../aws/ecs.js';
 import { logsApi } from '../aws/logs.js';
-import { judgeRollout, remember } from '../core/deploy-verdict.js';
+import { judgeRollout, remember, rolloutBegan } from '../core/deploy-verdict.js';
 import { pollDelayMs } from '../core/deploy-settings.js';
 import type {
   Observation,
@@ -104,8 +104,11 @@ async function pollOnce(ctx: Context, input: RolloutInput, state: WatchState): P
   const ours = primary?.taskDefinition === input.taskDefinition ? primary : undefined;
   // Stopped tasks only matter while ours is short of tasks (or ECS counted failures): saves calls when healthy.
   if (ours === undefined || ours.failedTasks > 0 || ours.runningCount < ours.desiredCount) {
+    const began = rolloutBegan(snapshot.service, input.taskDefinition, state.startedAt).getTime();
     for (const task of await newlyStopped(ecs, cluster, ecsServiceName, state.described)) {
-      if (task.taskDefinitionArn === input.taskDefinition) {
+      // A rollback re-uses a revision: its tasks that stopped before this rollout are history, not failures.
+      const before = task.stoppedAt !== undefined && task.stoppedAt.getTime() <= began;
+      if (task.taskDefinitionArn === input.taskDefinition && !before) {
         state.stopped.set(task.taskArn, task);
         const failure = classifyStoppedTask(task);
         if (failure !== undefined) {

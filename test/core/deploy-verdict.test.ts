@@ -196,6 +196,33 @@ describe('judgeRollout', () => {
     }
   });
 
+  it('does not count tasks of a re-used revision (rollback) that stopped before this rollout began', () => {
+    // A rollback to WebFamily:7, whose tasks crashed an hour ago in another rollout (ECS still lists them).
+    const raw = service([
+      deployment({ taskDefinition: newTd, runningCount: 0, pendingCount: 1, createdAt: at(100) }),
+      deployment({ taskDefinition: oldTd, status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' }),
+    ]);
+    const earlier = [
+      stoppedTask('aaa111', newTd, 10, crash),
+      stoppedTask('bbb222', newTd, 20, crash),
+      stoppedTask('ccc333', newTd, 30, crash),
+    ];
+    expect(observe(raw, { stopped: earlier, now: 105 }).kind).toBe('in-progress');
+    // Crashes in this rollout still count, and only they are listed.
+    const now = [
+      ...earlier,
+      stoppedTask('ddd444', newTd, 102, crash),
+      stoppedTask('eee555', newTd, 103, oom),
+    ];
+    const later = [...now, stoppedTask('fff666', newTd, 104, crash)];
+    expect(observe(raw, { stopped: now, now: 105 }).kind).toBe('in-progress');
+    const verdict = observe(raw, { stopped: later, now: 105 });
+    expect(verdict.kind).toBe('failed');
+    if (verdict.kind === 'failed') {
+      expect(verdict.failures.map((f) => f.taskId)).toEqual(['ddd444', 'eee555', 'fff666']);
+    }
+  });
+
   it('keeps waiting below the threshold and does not count scale-in stops', () => {
     const stopped = [stoppedTask('aaa111', newTd, 10, pullError), stoppedTask('ddd444', newTd, 12, scaledIn)];
     expect(observe(service(rolling(1, 0, 2)), { stopped }).kind).toBe('in-progress');

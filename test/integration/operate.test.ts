@@ -360,6 +360,15 @@ describe('a failed deploy', () => {
     expect(Object.keys(byComponent(ledger[0]))).toEqual(['Web', 'Worker']);
     expect(await runningTaskDefinitions()).toEqual(byComponent(lastGood));
     expect(byComponent(lastGood)).not.toEqual(byComponent(ledger[0]));
+
+    // Back to the failed release's revisions, which work now: their tasks that crashed in the earlier rollout (ECS
+    // still lists them as stopped) are not failures of this one.
+    const forward = await cloudlift(
+      scoped('rollback', '--to', String(ledger[0]?.number ?? 0), '--max-failed-tasks', '2'),
+    );
+    expect(forward.code, forward.stderr).toBe(0);
+    expect(forward.stderr).not.toContain('✘ task');
+    expect(await runningTaskDefinitions()).toEqual(byComponent(ledger[0]));
   });
 });
 
