@@ -34,6 +34,8 @@ export interface TaskFailure {
   detail: string;
   /** The essential container that failed, when known (its logs are worth showing). */
   container?: string;
+  /** That container's image, when ECS reports it (the next step names it: `docker run --rm <image>`). */
+  image?: string;
   exitCode?: number;
   stoppedAt?: Date;
 }
@@ -54,9 +56,9 @@ const hints: Record<FailureCategory, string> = {
   other: 'Read the reason above; `aws ecs describe-tasks` shows the full task.',
 };
 
-/** What to do about a kind of failure. */
-export function failureHint(category: FailureCategory): string {
-  return hints[category];
+/** What to do about a kind of failure; `image` (of the failed container) replaces the `<image>` placeholder. */
+export function failureHint(category: FailureCategory, image?: string): string {
+  return image === undefined ? hints[category] : hints[category].replace('<image>', image);
 }
 
 function categoryOf(task: StoppedTask, reasons: string): FailureCategory | undefined {
@@ -131,6 +133,7 @@ export function classifyStoppedTask(task: StoppedTask): TaskFailure | undefined 
     summary: summaries[category],
     detail: reasons === '' ? (task.stopCode ?? 'no reason given') : reasons,
     ...(container === undefined ? {} : { container: container.name }),
+    ...(container?.image === undefined ? {} : { image: container.image }),
     ...(exit === undefined ? {} : { exitCode: exit }),
     ...(task.stoppedAt === undefined ? {} : { stoppedAt: task.stoppedAt }),
   };

@@ -122,7 +122,8 @@ export class RolloutView {
       case 'rolled-back':
         this.line(name, this.colors.red(`✘ ${label}: ${outcome.reason}`));
         for (const category of new Set(outcome.failures.map((f) => f.category))) {
-          this.line(name, this.colors.yellow(`  ${failureHint(category)}`));
+          const image = outcome.failures.find((f) => f.category === category && f.image !== undefined)?.image;
+          this.line(name, this.colors.yellow(`  ${failureHint(category, image)}`));
         }
         return;
       case 'unplaceable':

@@ -59,4 +59,13 @@ describe('classifyStoppedTask', () => {
       expect(failureHint(category).length).toBeGreaterThan(20);
     }
   });
+
+  it("names the failed container's image in the next step of a crash (a command to copy, not a placeholder)", () => {
+    const failure = classify(crash);
+    expect(failure?.image).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-repo:4f2a9c1');
+    expect(failureHint('exit', failure?.image)).toContain(
+      'try the image locally with `docker run --rm 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-repo:4f2a9c1`.',
+    );
+    expect(failureHint('exit')).toContain('`docker run --rm <image>`');
+  });
 });

@@ -75,6 +75,10 @@ describe.skipIf(!dockerTestsRequired())('deploy_service verdicts', () => {
     expect(result.stderr).toContain('Essential container in task exited');
     expect(result.stderr).toContain('3 tasks of the new version failed in a row (--max-failed-tasks 3)');
     expect(result.stderr).toContain('The app exited: read its logs');
+    // The image to try locally is named (the one ECS ran), not `<image>`.
+    expect(result.stderr).toContain(
+      `try the image locally with \`docker run --rm 123456789012.dkr.ecr.us-east-1.amazonaws.com/crashy-repo:${next}\`.`,
+    );
     expect(result.stderr).toMatch(/│ Web\s+│ FAILED/);
     expect(result.stderr).toContain('Deployment of crashy to staging failed: Web');
     // The way back is the ledger's last good release (the deploy that made `before`), not a raw AWS command.
