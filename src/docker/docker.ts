@@ -137,7 +137,13 @@ export function daemonUnreachable(error: unknown): boolean {
 
 /** `docker build` failed: the error names docker's own words (`ERROR: failed to solve: …`), not just an exit status. */
 function toolFailure(command: string, code: number | null, stderr: string): CloudliftError {
-  const lines = meaningfulLines(stderr);
+  // Docker stopped: its "Cannot connect" line is the cause, whatever else the CLI printed first (a tar stream error
+  // when the build context is large).
+  const unreachable = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => unreachablePattern.test(line));
+  const lines = unreachable === undefined ? meaningfulLines(stderr) : [unreachable];
   const status = `exit status ${code ?? 'unknown'}`;
   const [first, ...rest] = lines;
   const name = command.split(' ')[0] ?? command;
@@ -145,9 +151,10 @@ function toolFailure(command: string, code: number | null, stderr: string): Clou
     first === undefined ? `${command} failed (${status})` : `${command} failed: ${first}`,
     {
       details: first === undefined ? [] : [...rest, `(${status})`],
-      hint: unreachablePattern.test(stderr)
-        ? `Start ${name === 'podman' ? 'Podman' : 'Docker'} (or fix DOCKER_HOST) until \`${name} info\` answers, then run the same cloudlift command again.`
-        : 'Check that the Docker daemon is running (`docker info`) and read the output above.',
+      hint:
+        unreachable !== undefined
+          ? `Start ${name === 'podman' ? 'Podman' : 'Docker'} (or fix DOCKER_HOST) until \`${name} info\` answers, then run the same cloudlift command again.`
+          : 'Check that the Docker daemon is running (`docker info`) and read the output above.',
     },
     stderr,
   );

@@ -97,7 +97,10 @@ describe('ChildProcessDocker', () => {
     // What docker 20.10 prints with DOCKER_HOST=unix:///nonexistent (after the legacy builder's notice).
     const stopped =
       'Cannot connect to the Docker daemon at unix:///nonexistent. Is the docker daemon running?';
-    writeFileSync(script, `#!/bin/sh\necho '${stopped}' >&2\nexit 1\n`);
+    // With a large build context the CLI may first complain about the tar stream it could not send.
+    const tar = `time="2026-11-26T11:53:44Z" level=error msg="Can't add file /app/.git to tar: io: read/write on closed pipe"`;
+    writeFileSync(join(bin, 'stderr.txt'), `${tar}\n${stopped}\n`);
+    writeFileSync(script, `#!/bin/sh\n/bin/cat '${join(bin, 'stderr.txt')}' >&2\nexit 1\n`);
     chmodSync(script, 0o755);
     const docker = new ChildProcessDocker({ PATH: bin, CLOUDLIFT_CONTAINER_TOOL: 'docker' });
     const error: unknown = await docker.run(['build', '-t', 'x:1', '.']).catch((thrown: unknown) => thrown);
