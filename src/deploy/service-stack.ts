@@ -34,9 +34,14 @@ export async function appServices(
   const stacks = await stackApi(ctx, region);
   const stack = await stacks.describe(stackName);
   if (stack === undefined) {
-    throw new CloudliftError('ServiceNotFound', `Stack with id ${stackName} does not exist in ${region}`, {
-      hint: `Create the service first: cloudlift create_service -e ${environment} --name ${app}`,
-    });
+    throw new CloudliftError(
+      'ServiceNotFound',
+      `No service ${app} in ${environment}: stack ${stackName} does not exist in ${region}`,
+      {
+        // --name defaults to the folder's name, so a wrong folder is the usual cause.
+        hint: `Create it with \`cloudlift create_service -e ${environment} --name ${app}\`, or, if the app has another name (--name defaults to this folder's name), pass --name <app>.`,
+      },
+    );
   }
   const services = servicesFromOutputs(stack.outputs);
   if (services.length === 0) {

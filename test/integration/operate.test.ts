@@ -437,8 +437,11 @@ describe('status', () => {
       cwd: shop.folder,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('✘ Stack with id nothing-staging does not exist');
-    expect(result.stderr).toContain('cloudlift create_service -e staging --name nothing');
+    expect(result.stderr).toContain(
+      '✘ No service nothing in staging: stack nothing-staging does not exist in us-east-1',
+    );
+    expect(result.stderr).toContain('`cloudlift create_service -e staging --name nothing`');
+    expect(result.stderr).toContain("--name defaults to this folder's name");
   });
 });
 
