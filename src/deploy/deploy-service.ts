@@ -16,7 +16,7 @@ import type { Versions } from './config-changes.js';
 import { environmentRegion } from './config-store.js';
 import { assertDeployed } from './deploy-report.js';
 import type { ServiceResult, WayBack } from './deploy-report.js';
-import { ensureImage, locateImage, resolveVersion } from './image.js';
+import { ensureImage, locateImage, requireContainerEngine, resolveVersion } from './image.js';
 import type { ImageTarget } from './image.js';
 import { loadReleaseConfig } from './release-config.js';
 import { rollOut } from './rollout.js';
@@ -74,7 +74,7 @@ async function prepare(ctx: Context, options: DeployOptions): Promise<Prepared> 
   ctx.ui.step('Checking image in ECR');
   const image = await locateImage(ctx, app, region, version);
   if (!image.inEcr) {
-    ctx.docker.tool(); // an image will be built: say now if Docker/Podman is missing, before anything is written
+    await requireContainerEngine(ctx); // a build is needed: a missing or stopped Docker stops us before any write
   }
   const ecs = await ecsApi(ctx, region);
   const cluster = clusterName(environment);

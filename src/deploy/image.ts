@@ -116,6 +116,15 @@ export async function ensureImage(
   await pushImage(ctx, target, local);
 }
 
+/**
+ * Before anything is written (deploy lock, release record, ECR repository): the container tool exists and its daemon
+ * answers. `version` talks to the daemon and fails fast with "Cannot connect ..." when Docker is stopped.
+ */
+export async function requireContainerEngine(ctx: Context): Promise<void> {
+  ctx.docker.tool();
+  await ctx.docker.run(['version']);
+}
+
 /** `<tool> build -t <local> [--build-arg K=V]... .` in the app folder, its output shown dimmed. */
 export async function buildImage(
   ctx: Context,

@@ -23,6 +23,21 @@ async function repositories(): Promise<string[]> {
   return (answer.repositories ?? []).map((repository) => repository.repositoryName ?? '');
 }
 
+/** The release ledger's items of an app (none when the table was never created). */
+async function releaseItems(app: string): Promise<unknown[]> {
+  const sdk = await import('@aws-sdk/client-dynamodb');
+  const client = new sdk.DynamoDBClient(awsClientConfig());
+  try {
+    const answer = await client.send(new sdk.ScanCommand({ TableName: 'cloudlift_releases' }));
+    return (answer.Items ?? []).filter((item) => JSON.stringify(item).includes(`"${app}`));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
+      return [];
+    }
+    throw error;
+  }
+}
+
 /** The error lines cloudlift printed (✘ …), without the rollout/progress output before them. */
 function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('✘ '));
@@ -49,18 +64,22 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
     expect(result.stderr).toContain('The build failed: fix the Dockerfile');
   });
 
-  it('deploy_service with Docker unreachable: the hint says to start Docker, not to fix the Dockerfile', async () => {
-    const { dir } = await prepareApp('no-daemon', environment, { executionRoleArn });
+  it('deploy_service with Docker unreachable: stops before any write, and the hint says to start Docker', async () => {
+    const { app, dir } = await prepareApp('no-daemon', environment, { executionRoleArn });
     const result = await runCli(['deploy_service', '-e', environment], {
       cwd: dir,
       env: cliEnv({ DOCKER_HOST: 'unix:///nonexistent' }),
     });
     expect(result.code, result.stderr).toBe(1);
-    expect(errorLines(result.stderr)[0]).toMatch(
-      /^✘ docker build failed: Cannot connect to the Docker daemon/,
-    );
+    expect(errorLines(result.stderr)).toEqual([
+      expect.stringMatching(/^✘ docker version failed: Cannot connect to the Docker daemon/),
+    ]);
     expect(result.stderr).toContain('→ Start Docker (or fix DOCKER_HOST) until `docker info` answers');
     expect(result.stderr).not.toContain('fix the Dockerfile');
+    // Checked before the deploy lock, the release record and the ECR repository: nothing was written.
+    expect(result.stderr).not.toContain('Recording this deploy');
+    expect(await repositories()).not.toContain(`${app}-repo`);
+    expect(await releaseItems(app)).toEqual([]);
   });
 
   it('upload_to_ecr of a local tag that does not exist: exit 2, one line naming it and docker images, no ECR write', async () => {
