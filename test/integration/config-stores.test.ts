@@ -10,6 +10,7 @@ import { runCli } from '../support/cli.js';
 import { runInTerminal } from './session-fixture.js';
 import { loadLikeOriginal, originalEnvironmentDocument } from '../support/original-format.js';
 import { awsClientConfig, cliEnv, resetTestbed, seedAccount } from '../support/testbed.js';
+import { saveServiceRecord } from '../support/stored-config.js';
 
 let documents: DynamoDBDocumentClient;
 let environmentDocument: ReturnType<typeof originalEnvironmentDocument>;
@@ -277,37 +278,7 @@ describe('service records', () => {
       cloudlift_version: '2.1.1',
     };
     expect(loadLikeOriginal('service', 'staging', configuration)).toBe('ok');
-    await documents
-      .send(
-        new PutCommand({
-          TableName: 'service_configurations',
-          Item: { service_name: 'dummy', environment: 'staging', configuration },
-        }),
-      )
-      .catch(async () => {
-        // The table does not exist yet in a fresh emulator: create it the way the original did, then retry.
-        const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
-        await new DynamoDBClient(awsClientConfig()).send(
-          new CreateTableCommand({
-            TableName: 'service_configurations',
-            KeySchema: [
-              { AttributeName: 'service_name', KeyType: 'HASH' },
-              { AttributeName: 'environment', KeyType: 'RANGE' },
-            ],
-            AttributeDefinitions: [
-              { AttributeName: 'service_name', AttributeType: 'S' },
-              { AttributeName: 'environment', AttributeType: 'S' },
-            ],
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        );
-        await documents.send(
-          new PutCommand({
-            TableName: 'service_configurations',
-            Item: { service_name: 'dummy', environment: 'staging', configuration },
-          }),
-        );
-      });
+    await saveServiceRecord('dummy', 'staging', configuration);
     const shown = await runCli(['show_service', '-e', 'staging', '--name', 'dummy', '--json'], {
       env: cliEnv(),
     });

@@ -16,8 +16,8 @@ import { cliPath, runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
 import { makeTestContext } from '../support/context.js';
 import { registerSecret, scanForLeaks } from '../support/secrets.js';
-import { saveEnvironmentRecord } from '../support/stored-config.js';
-import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
+import { saveEnvironmentRecord, saveServiceRecord } from '../support/stored-config.js';
+import { cliEnv, resetTestbed, testbed } from '../support/testbed.js';
 import { loadTaskSecrets } from '../../src/deploy/env-sample.js';
 
 const environment = 'staging';
@@ -71,36 +71,8 @@ function editorEnv(app: string, script: Record<string, string>): Record<string, 
 }
 
 /** A service record in service_configurations, as the original stores it (edit_config only checks it exists). */
-async function saveServiceRecord(app: string, configuration: Record<string, unknown>): Promise<void> {
-  const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const dynamo = new DynamoDBClient(awsClientConfig());
-  await dynamo
-    .send(
-      new CreateTableCommand({
-        TableName: 'service_configurations',
-        KeySchema: [
-          { AttributeName: 'service_name', KeyType: 'HASH' },
-          { AttributeName: 'environment', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'service_name', AttributeType: 'S' },
-          { AttributeName: 'environment', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
-    .catch(() => undefined); // already there
-  await DynamoDBDocumentClient.from(dynamo).send(
-    new PutCommand({
-      TableName: 'service_configurations',
-      Item: {
-        service_name: app,
-        environment,
-        configuration: { ...configuration, cloudlift_version: '2.1.1' },
-      },
-    }),
-  );
+async function saveAppServiceRecord(app: string, configuration: Record<string, unknown>): Promise<void> {
+  await saveServiceRecord(app, environment, { ...configuration, cloudlift_version: '2.1.1' });
 }
 
 interface EditorVisit {
@@ -240,7 +212,7 @@ describe('edit_config --set / --unset', () => {
   });
 
   it('names deploy_service as the next step once the app has a service configuration', async () => {
-    await saveServiceRecord('deployed', {
+    await saveAppServiceRecord('deployed', {
       notifications_arn: 'arn:aws:sns:us-east-1:123456789012:t',
       services: {},
     });

@@ -1,5 +1,5 @@
 // Configuration as the original Cloudlift stores it, written straight into the testbed: the environment record in
-// `environment_configurations` and an app's Parameter Store values.
+// `environment_configurations`, a service record in `service_configurations` and an app's Parameter Store values.
 import { minimumSecretLength, registerSecret } from './secrets.js';
 import { awsClientConfig } from './testbed.js';
 
@@ -32,6 +32,37 @@ export async function saveEnvironmentRecord(
       TableName,
       Item: { environment, configuration: { [environment]: document, cloudlift_version: '2.1.1' } },
     }),
+  );
+}
+
+/** Saves a service record as the original did, `{ service_name, environment, configuration }`, creating the table. */
+export async function saveServiceRecord(
+  app: string,
+  environment: string,
+  configuration: Record<string, unknown>,
+): Promise<void> {
+  const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const dynamo = new DynamoDBClient(awsClientConfig());
+  const TableName = 'service_configurations';
+  await dynamo
+    .send(
+      new CreateTableCommand({
+        TableName,
+        KeySchema: [
+          { AttributeName: 'service_name', KeyType: 'HASH' },
+          { AttributeName: 'environment', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'service_name', AttributeType: 'S' },
+          { AttributeName: 'environment', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    .catch(() => undefined); // already there
+  await DynamoDBDocumentClient.from(dynamo).send(
+    new PutCommand({ TableName, Item: { service_name: app, environment, configuration } }),
   );
 }
 
