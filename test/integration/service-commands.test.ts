@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { ecsServiceOf } from '../support/deploy-fixture.js';
-import { appFolder, createEnvironmentStack, environmentDocument } from '../support/service-fixture.js';
-import { putAppParameters, saveEnvironmentRecord } from '../support/stored-config.js';
+import { appFolder, readyEnvironment } from '../support/service-fixture.js';
+import { putAppParameters } from '../support/stored-config.js';
 import { runInTerminal } from './session-fixture.js';
-import { awsClientConfig, cliEnv, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
+import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 
 const environment = 'staging';
@@ -81,10 +81,7 @@ const updateService = (app: string, file: string) =>
 describe('create_service and update_service', () => {
   beforeAll(async () => {
     await resetTestbed();
-    seed = await seedAccount();
-    const document = environmentDocument(seed);
-    await saveEnvironmentRecord(environment, document);
-    await createEnvironmentStack(environment, document);
+    seed = await readyEnvironment(environment);
     secrets = await putAppParameters(environment, 'shop', {
       DATABASE_URL: 'postgres://db',
       API_TOKEN: 'tok',

@@ -9,9 +9,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { loadLikeOriginal } from '../support/original-format.js';
-import { appFolder, createEnvironmentStack, environmentDocument } from '../support/service-fixture.js';
-import { saveEnvironmentRecord } from '../support/stored-config.js';
-import { awsClientConfig, cliEnv, resetTestbed, seedAccount } from '../support/testbed.js';
+import { appFolder, readyEnvironment } from '../support/service-fixture.js';
+import { awsClientConfig, cliEnv, resetTestbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 
 const environment = 'staging';
@@ -67,10 +66,7 @@ function originalConfiguration(memory: number) {
 describe('service records the original Cloudlift keeps loading', () => {
   beforeAll(async () => {
     await resetTestbed();
-    seed = await seedAccount();
-    const document = environmentDocument(seed);
-    await saveEnvironmentRecord(environment, document);
-    await createEnvironmentStack(environment, document);
+    seed = await readyEnvironment(environment);
     folder = appFolder(app, '');
     documents = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
   });

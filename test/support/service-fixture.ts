@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
 import { environmentTemplate } from '../../src/core/templates/environment.js';
-import { awsClientConfig, testbed } from './testbed.js';
+import { saveEnvironmentRecord } from './stored-config.js';
+import { awsClientConfig, seedAccount, testbed } from './testbed.js';
 import type { Seed } from './testbed.js';
 
 /** The `<env>` document of the test environment (EC2 fleets, the cluster ALBs, dedicated ALBs by default). */
@@ -88,6 +89,18 @@ export async function createEnvironmentStack(
     throw new Error(`environment stack: ${result.status}: ${result.reasons.join(' | ')}`);
   }
   return result.outputs;
+}
+
+/**
+ * A seeded account with the environment ready for services: its record stored as the original stores it and its
+ * stack created. Returns the seed (the SNS topic, certificate, ... the document names).
+ */
+export async function readyEnvironment(environment: string): Promise<Seed> {
+  const seed = await seedAccount();
+  const document = environmentDocument(seed);
+  await saveEnvironmentRecord(environment, document);
+  await createEnvironmentStack(environment, document);
+  return seed;
 }
 
 /** An app folder with env.sample (cwd for the CLI). */
