@@ -80,6 +80,12 @@ function hintFor(
   }
 }
 
+/** True when every service succeeded or had nothing to do. */
+export function allDeployed(results: readonly ServiceResult[]): boolean {
+  const worst = worstOutcome(results.map((r) => r.outcome.kind));
+  return worst === 'succeeded' || worst === 'unchanged';
+}
+
 /**
  * Throws the error for a deploy whose services did not all succeed; returns when every service is fine. `wayBack`
  * is the cloudlift command that goes back (a rollback to the last good release); without it the hint falls back to
@@ -91,10 +97,10 @@ export function assertDeployed(
   results: readonly ServiceResult[],
   wayBack?: WayBack,
 ): void {
-  const worst = worstOutcome(results.map((r) => r.outcome.kind));
-  if (worst === 'succeeded' || worst === 'unchanged') {
+  if (allDeployed(results)) {
     return;
   }
+  const worst = worstOutcome(results.map((r) => r.outcome.kind));
   const bad = results.filter((r) => r.outcome.kind !== 'succeeded' && r.outcome.kind !== 'unchanged');
   const details = bad.map((r) => `${r.name}: ${outcomeLabels[r.outcome.kind]}`);
   if (worst === 'interrupted' || worst === 'not-started') {

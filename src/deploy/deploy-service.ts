@@ -14,7 +14,7 @@ import { RolloutView, shortArn } from '../ui/rollout.js';
 import { changedVariables, changedVariablesLine, ledgerOnce } from './config-changes.js';
 import type { Versions } from './config-changes.js';
 import { environmentRegion } from './config-store.js';
-import { assertDeployed } from './deploy-report.js';
+import { allDeployed, assertDeployed } from './deploy-report.js';
 import type { ServiceResult, WayBack } from './deploy-report.js';
 import { ensureImage, locateImage, requireContainerEngine, resolveVersion } from './image.js';
 import type { ImageTarget } from './image.js';
@@ -145,7 +145,9 @@ export async function deployService(ctx: Context, options: DeployOptions): Promi
     ctx.ui.json(result);
   }
   options.recording?.services(result.services);
-  assertDeployed(environment, app, result.services, wayBack(options, started?.rollbackTo));
+  if (!allDeployed(result.services)) {
+    assertDeployed(environment, app, result.services, wayBack(options, await started?.rollbackTarget()));
+  }
   ctx.ui.success(`Deployed ${app} ${version.tag} to ${environment}`);
   return result;
 }

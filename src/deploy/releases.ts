@@ -201,8 +201,11 @@ export function outcomesOf(services: readonly DeployedService[]): ServiceOutcome
 /** What the ledger says when a deploy starts. */
 export interface StartedDeploy {
   number: number;
-  /** The release a plain `cloudlift rollback` would restore if this deploy goes wrong (none: nothing earlier worked). */
-  rollbackTo?: number;
+  /**
+   * The release a plain `cloudlift rollback` would restore now (undefined: nothing earlier worked, or the ledger cannot
+   * be read). Asked only when the deploy went wrong, so a good deploy does not read the ledger for it.
+   */
+  rollbackTarget(): Promise<number | undefined>;
 }
 
 /** What deploy_service tells the ledger; both calls are optional, `started` at most once. */
@@ -268,7 +271,6 @@ export async function recordDeploy<T>(
       region = facts.region;
       const { version, image, imageDigest } = facts;
       const gitSha = gitShaOf(version);
-      const earlier = await listReleases(ctx, app, environment, 100);
       const started = await startRelease(ctx, {
         app,
         environment,
@@ -281,8 +283,21 @@ export async function recordDeploy<T>(
       });
       record = started;
       ctx.ui.info(`Recording this deploy as release v${started.number} of ${app} in ${environment}.`);
-      const target = chooseRollbackTarget([...earlier, started]);
-      return { number: started.number, ...(isNoTarget(target) ? {} : { rollbackTo: target.number }) };
+      return {
+        number: started.number,
+        // The lock keeps other deploys out, so the ledger still ends with this in-progress release.
+        rollbackTarget: () =>
+          listReleases(ctx, app, environment, 100).then(
+            (releases) => {
+              const target = chooseRollbackTarget(releases);
+              return isNoTarget(target) ? undefined : target.number;
+            },
+            (error: unknown) => {
+              ctx.ui.debug(`could not read the ledger for the rollback hint: ${messageOf(error)}`);
+              return undefined;
+            },
+          ),
+      };
     },
     services(services) {
       if (record !== undefined) {
