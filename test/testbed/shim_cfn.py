@@ -305,7 +305,7 @@ def _patch_template_checks() -> None:
     CloudFormationBackend.update_stack = checked(CloudFormationBackend.update_stack, "template", 1)
 
 
-# 3. Security groups: shim_security_groups.py.
+# 3. Security groups: shim_ec2_cfn.py.
 
 
 # --------------------------------------------------------------------------------------------------------------
