@@ -57,8 +57,9 @@ def _patch_yaml() -> None:
 # moto: logs `No Moto CloudFormation support for <type>`, creates nothing, lists a row with empty LogicalResourceId
 # and ResourceType, drops Outputs that Ref them, and answers HTTP 500 to a GetAtt on one in Outputs
 # (`'NoneType' object has no attribute 'has_cfn_attr'`; Cloudlift's `CloudmapId = GetAtt Cloudmap.Id`). It does the
-# same for a type that does not exist at all (`AWS::Foo::Bar`, a typo), and answers any GetAtt attribute on its own
-# models it does not check (or fails with HTTP 500 when the model lacks it).
+# same for a type that does not exist at all (`AWS::Foo::Bar`, a typo). It checks a GetAtt attribute only against
+# what its own model implements (an attribute AWS has but the model lacks is refused, one the model answers is taken
+# whatever AWS says), naming the type instead of the resource (`resource Topic does not support ...`).
 # patch: a stub model per type of the explicit STUB_TYPES list (real types the Cloudlift templates, ours and the
 # original's, use and moto lacks) with a plausible physical id, every GetAtt the type really has answered, and a row
 # in ListStackResources with its real type and logical id; `AWS::CloudWatch::Alarm` stubs also put the alarm into
