@@ -30,8 +30,9 @@ log = logging.getLogger("testbed.stack_updates")
 # is updated (services, task definitions, target groups, listeners, rules, ingress rules deleted by the testbed
 # where moto cannot); when moto's own update gives a resource a new physical id, the resources referencing it are
 # updated (or replaced) as well; an unsupported update keeps the resource. A replacement whose custom name does not
-# change fails before anything changes: ValidationError `CloudFormation cannot update a stack when a custom-named
-# resource requires replacing. Rename <name> and update the stack again.` (AWS fails the update with that reason).
+# change fails with ValidationError `CloudFormation cannot update a stack when a custom-named resource requires
+# replacing. Rename <name> and update the stack again.` (AWS fails the update, then rolls back, with that reason),
+# before anything changes when the templates decide it (a replacement only moto's own update causes fails there).
 # --------------------------------------------------------------------------------------------------------------
 def _depends_on(resource: dict[str, Any]) -> set[str]:
     value = resource.get("DependsOn", [])
