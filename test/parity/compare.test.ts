@@ -61,14 +61,18 @@ describe('compareTemplates', () => {
 });
 
 describe('effectOf', () => {
-  const types = { Rule: 'AWS::EC2::SecurityGroupIngress', Service: 'AWS::ECS::Service', Lt: 'AWS::EC2::LaunchTemplate' };
-  const createOnly = { 'AWS::EC2::SecurityGroupIngress': ['/properties/FromPort', '/properties/ToPort'] };
+  const types = { Rule: 'AWS::EC2::SecurityGroupIngress', Service: 'AWS::ECS::Service', Lt: 'AWS::EC2::LaunchTemplate', Asg: 'AWS::AutoScaling::AutoScalingGroup' };
+  const createOnly = {
+    'AWS::EC2::SecurityGroupIngress': { always: ['/properties/FromPort', '/properties/ToPort'], conditional: [] },
+    'AWS::AutoScaling::AutoScalingGroup': { always: [], conditional: ['/properties/MixedInstancesPolicy'] },
+  };
   const effect = (path: string, original: unknown = 1, ours: unknown = 2) =>
     effectOf({ path, original, ours }, types, createOnly);
 
-  it('a changed create-only property replaces the resource; any other property modifies it', () => {
+  it('a changed create-only property replaces the resource (maybe, when conditional); any other modifies it', () => {
     expect(effect('Resources/Rule/Properties/FromPort', '-1', undefined)).toBe('replaces');
     expect(effect('Resources/Rule/Properties/Description')).toBe('modifies');
+    expect(effect('Resources/Asg/Properties/MixedInstancesPolicy/InstancesDistribution')).toBe('conditional');
     expect(effect('Resources/Service/Properties/DeploymentConfiguration/DeploymentCircuitBreaker')).toBe('modifies');
   });
 

@@ -6,10 +6,12 @@
 /**
  * What a difference does to a stack the original created, on cloudlift's first update of it: `replaces` a resource
  * (for us only ever a task definition, which ECS then rolls the service to), `adds` resources, `modifies` one in place,
- * or `none` (an output, resource metadata, or something that never applies to an existing stack). For entries the
- * reference run exercises, the parity test checks it against CloudFormation's create-only properties.
+ * `conditional` (a conditionally create-only property: DescribeChangeSet says `Replacement: Conditional`; the entry
+ * says why nothing is replaced), or `none` (an output, resource metadata, or something that never applies to an
+ * existing stack). For entries the reference run exercises, the parity test checks it against CloudFormation's
+ * create-only properties.
  */
-export type Effect = 'none' | 'modifies' | 'adds' | 'replaces';
+export type Effect = 'none' | 'modifies' | 'conditional' | 'adds' | 'replaces';
 
 /** One deliberate difference. */
 export interface DeliberateDifference {
@@ -73,9 +75,9 @@ export const deliberateDifferences: readonly DeliberateDifference[] = [
       'always `capacity-optimized`: it saves the answer as `spot_allocation_strategy` but reads `allocation_strategy`',
     ours: 'the strategy the record holds (`allocation_strategy`, else `spot_allocation_strategy`)',
     why: 'The strategy chosen when the environment was created is the one the user asked for.',
-    effect: 'modifies',
+    effect: 'conditional',
     onExistingStack:
-      "Only when the record's strategy is not capacity-optimized: AutoScalingGroupSpot is modified in place (no instance replaced; later launches use it). The original's next update sets capacity-optimized again.",
+      "Only when the record's strategy is not capacity-optimized: AutoScalingGroupSpot's MixedInstancesPolicy changes, which DescribeChangeSet reports as Replacement Conditional (and AutoScalingPolicySpot too, by reference): the property is replaced only under an AutoScalingReplacingUpdate policy, and the original's UpdatePolicy is empty, so the group is updated in place and keeps its instances; later launches use the strategy. The original's next update sets capacity-optimized again.",
   },
   {
     id: 'oom-rule',

@@ -1,9 +1,14 @@
 // What a template difference does to a stack on update, from where it is and CloudFormation's create-only
-// properties: a resource replaced, modified in place, added or removed, or nothing (outputs, metadata).
+// properties: a resource replaced (or conditionally), modified in place, added or removed, or nothing (outputs,
+// metadata).
 import type { TemplateDifference } from './compare.js';
+import type { CreateOnly } from './python.js';
 
-/** The effect of one difference on the stack it is applied to. */
-export type UpdateEffect = 'none' | 'modifies' | 'replaces' | 'adds' | 'removes';
+/**
+ * The effect of one difference on the stack it is applied to; `conditional`: a conditionally create-only property,
+ * for which DescribeChangeSet says `Replacement: Conditional`.
+ */
+export type UpdateEffect = 'none' | 'modifies' | 'conditional' | 'replaces' | 'adds' | 'removes';
 
 /**
  * Classifies a difference (original → ours) as an update of the original's stack would apply it. `types` maps
@@ -13,7 +18,7 @@ export type UpdateEffect = 'none' | 'modifies' | 'replaces' | 'adds' | 'removes'
 export function effectOf(
   difference: TemplateDifference,
   types: Readonly<Record<string, string>>,
-  createOnly: Readonly<Record<string, readonly string[]>>,
+  createOnly: Readonly<Record<string, CreateOnly>>,
 ): UpdateEffect {
   const [section, id, attribute, property] = difference.path.split('/');
   if (section === 'Outputs' || section === 'Metadata') {
@@ -29,8 +34,12 @@ export function effectOf(
     return 'none';
   }
   if (attribute === 'Properties' && property !== undefined) {
-    const type = types[id] ?? '';
-    return (createOnly[type] ?? []).includes(`/properties/${property}`) ? 'replaces' : 'modifies';
+    const lists = createOnly[types[id] ?? ''];
+    const path = `/properties/${property}`;
+    if (lists?.always.includes(path) === true) {
+      return 'replaces';
+    }
+    return lists?.conditional.includes(path) === true ? 'conditional' : 'modifies';
   }
   return 'modifies';
 }

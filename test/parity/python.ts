@@ -37,13 +37,62 @@ const createOnlyScript = `
 import json, sys
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 types = json.load(sys.stdin)
-print(json.dumps({t: PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", t).schema.get("createOnlyProperties", []) for t in types}))
+def lists(t):
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", t).schema
+    return {"always": schema.get("createOnlyProperties", []), "conditional": schema.get("conditionalCreateOnlyProperties", [])}
+print(json.dumps({t: lists(t) for t in types}))
+`;
+
+/** A resource type's create-only property paths (`/properties/FromPort`): always, or only under some conditions. */
+export interface CreateOnly {
+  always: string[];
+  /** E.g. an Auto Scaling group's MixedInstancesPolicy: replaced only under an AutoScalingReplacingUpdate policy. */
+  conditional: string[];
+}
+
+/**
+ * The create-only properties of each resource type from CloudFormation's resource provider schemas as cfn-lint ships
+ * them: changing one replaces the resource (a conditional one: DescribeChangeSet says `Replacement: Conditional`).
+ */
+export function createOnlyProperties(python: string, types: readonly string[]): Record<string, CreateOnly> {
+  return runPythonJson(python, createOnlyScript, [...new Set(types)].sort());
+}
+
+const reRegisterScript = `
+import json, sys
+import boto3
+from botocore.validate import ParamValidator
+request = json.load(sys.stdin)
+ecs = boto3.client("ecs", endpoint_url=request["endpoint"], region_name=request["region"],
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+shape = ecs.meta.service_model.operation_model("RegisterTaskDefinition").input_shape
+problems = {}
+for label, arn in request["taskDefinitions"].items():
+    td = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    # What the original's deploy_service (2.1.1) passes to RegisterTaskDefinition for the task definition it describes.
+    params = {
+        "family": td["family"],
+        "containerDefinitions": td["containerDefinitions"],
+        "volumes": td.get("volumes", []),
+        "executionRoleArn": td.get("executionRoleArn") or "",
+        "taskRoleArn": td.get("taskRoleArn") or "",
+        "networkMode": td.get("networkMode") or "bridge",
+    }
+    if "FARGATE" in (td.get("requiresCompatibilities") or []):
+        params.update(requiresCompatibilities=td["requiresCompatibilities"], cpu=td["cpu"], memory=td["memory"])
+    report = ParamValidator().validate(params, shape)
+    problems[label] = report.generate_report() if report.has_errors() else ""
+print(json.dumps(problems))
 `;
 
 /**
- * The create-only properties of each resource type (`/properties/FromPort`, ...) from CloudFormation's resource
- * provider schemas as cfn-lint ships them: changing one replaces the resource.
+ * Describes each task definition with boto3 (as the original's deploy_service does) and checks what that command
+ * would register again with botocore's own parameter validation (booleans as booleans, numbers as numbers). Returns
+ * the validation report per label ('' when it passes).
  */
-export function createOnlyProperties(python: string, types: readonly string[]): Record<string, string[]> {
-  return runPythonJson(python, createOnlyScript, [...new Set(types)].sort());
+export function reRegisterProblems(
+  python: string,
+  input: { endpoint: string; region: string; taskDefinitions: Record<string, string> },
+): Record<string, string> {
+  return runPythonJson(python, reRegisterScript, input);
 }
