@@ -68,6 +68,15 @@ describe("environment template: the original's names and values", () => {
     }
   });
 
+  it('takes subnets in natural key order, whatever order the stored map lists them in', () => {
+    const reordered = bothFleetsDocument() as { vpc: { subnets: Record<string, Record<string, unknown>> } };
+    for (const side of ['public', 'private']) {
+      const subnets = reordered.vpc.subnets[side] ?? {};
+      reordered.vpc.subnets[side] = { 'subnet-2': subnets['subnet-2'], 'subnet-1': subnets['subnet-1'] };
+    }
+    expect(build('test-env', reordered)).toEqual(template);
+  });
+
   it('builds the cluster ALBs with generate_pascalcase_name ids', () => {
     expect(props(template, 'InternalALB1TestEnv')).toMatchObject({
       Name: 'InternalALB1TestEnv', Type: 'application', Scheme: 'internal',
