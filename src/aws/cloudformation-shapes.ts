@@ -1,7 +1,7 @@
 // Conversions between the CloudFormation SDK's shapes and cloudlift's domain types, for src/aws/cloudformation.ts.
 import type * as Cfn from '@aws-sdk/client-cloudformation';
-import type { ChangeDetail, ResourceChange } from '../core/change-preview.js';
-import type { StackEvent } from '../core/stack-status.js';
+import type { ChangeDetail, ResourceChange } from '../core/stacks/change-preview.js';
+import type { StackEvent } from '../core/stacks/stack-status.js';
 import type { StackDescription, TemplateSource } from './cloudformation.js';
 
 function record(list: readonly { key?: string; value?: string }[]): Record<string, string> {

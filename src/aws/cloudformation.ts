@@ -1,13 +1,13 @@
 // CloudFormation adapter: stacks, change sets (all pages), stack events (all new pages) and stack resources (all
-// pages), in domain terms. It makes no decisions: the use cases in src/deploy/stacks.ts decide what a status means and
+// pages), in domain terms. It makes no decisions: the use cases in src/deploy/stacks/stacks.ts decide what a status means and
 // what to say. SDK shape conversions live in cloudformation-shapes.ts; drift detection, which never fails a command,
 // in drift.ts.
 import type * as Cfn from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
 import { CloudliftError, messageOf } from '../errors.js';
-import type { ResourceChange } from '../core/change-preview.js';
-import { isNoChangesReason } from '../core/stack-status.js';
-import type { StackEvent } from '../core/stack-status.js';
+import type { ResourceChange } from '../core/stacks/change-preview.js';
+import { isNoChangesReason } from '../core/stacks/stack-status.js';
+import type { StackEvent } from '../core/stacks/stack-status.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 import {
   awsList,

@@ -4,7 +4,7 @@
 import type * as CfnSdk from '@aws-sdk/client-cloudformation';
 import type { Context } from '../context.js';
 import { isCloudliftError } from '../errors.js';
-import type { DriftedResource } from '../core/status.js';
+import type { DriftedResource } from '../core/operate/status.js';
 import { awsErrorName, httpStatusOf, shortReason } from './errors.js';
 
 /** What drift detection found, before cloudlift decides which differences matter. */

@@ -1,5 +1,5 @@
 // DynamoDB adapter for the configuration tables the original Cloudlift created: ensure a table, read an item,
-// write an item conditionally. No decisions here: versions and conflicts are handled in src/deploy/config-store.ts.
+// write an item conditionally. No decisions here: versions and conflicts are handled in src/deploy/config/config-store.ts.
 // The client and table helpers also serve the release ledger (releases-table.ts).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudliftError } from '../errors.js';

@@ -1,7 +1,7 @@
 // ECR adapter: the app's repository, image lookups by tag, re-tagging by manifest, and registry credentials.
 import type { Context } from '../context.js';
 import { CloudliftError } from '../errors.js';
-import { splitRegistryToken } from '../core/image.js';
+import { splitRegistryToken } from '../core/release/image.js';
 import { aws, isAwsError, toCloudliftError } from './errors.js';
 
 /** An image manifest as BatchGetImage returns it (what PutImage needs to add a tag). */

@@ -1,12 +1,12 @@
 // ECS adapter: services with their deployments and events, task definitions (with tags), stopped and running tasks,
-// in the domain shapes of src/core. It decides nothing; src/core/deploy-verdict.ts judges what it reads. Its paging
+// in the domain shapes of src/core. It decides nothing; src/core/release/deploy-verdict.ts judges what it reads. Its paging
 // and chunking helpers also serve the other ECS adapters: ecs-agents.ts (container agents) and ecs-exec.ts (shells).
 import type * as Ecs from '@aws-sdk/client-ecs';
 import type { Context } from '../context.js';
 import { CloudliftError } from '../errors.js';
-import type { ObservedService, ServiceEvent } from '../core/deploy-verdict.js';
-import type { StoppedTask } from '../core/stopped-task.js';
-import type { TaskRegistration, TaskTag } from '../core/task-definition.js';
+import type { ObservedService, ServiceEvent } from '../core/release/deploy-verdict.js';
+import type { StoppedTask } from '../core/release/stopped-task.js';
+import type { TaskRegistration, TaskTag } from '../core/release/task-definition.js';
 import { aws } from './errors.js';
 
 /** A service and its events, newest first as ECS returns them. */

@@ -1,7 +1,7 @@
 // CloudWatch Logs adapter: the last lines a crashed task wrote (so a failed deploy shows the cause inline), and for
 // `logs` every event of a log group whose stream starts with a prefix, in a time window, all pages.
 import type { Context } from '../context.js';
-import type { LogEvent } from '../core/log-lines.js';
+import type { LogEvent } from '../core/operate/log-lines.js';
 import { CloudliftError } from '../errors.js';
 import { isAwsError, toCloudliftError } from './errors.js';
 

@@ -3,7 +3,7 @@
 // may contain a colon), sorted by the number `release`; release 0 is the partition's deploy lock. Every write is
 // conditional, so two deploys can never share a number or both hold the lock.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeployLock, Release, ServiceOutcomeRecord, ServiceRevision } from '../core/releases.js';
+import type { DeployLock, Release, ServiceOutcomeRecord, ServiceRevision } from '../core/release/releases.js';
 import { tables } from '../core/naming.js';
 import type { ClientConfig } from './clients.js';
 import { createTable, openDocumentClient, tableExists } from './dynamodb.js';

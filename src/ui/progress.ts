@@ -1,8 +1,8 @@
 // Live progress: on a terminal a board of rows redrawn in place (at most ~24 lines); otherwise one plain line per
 // update, for CI logs. Generic rows (label, status, elapsed, colour by status class); StackProgress feeds it stack
 // events, and the deploy watcher can feed it ECS rollouts the same way.
-import type { StackEvent, StatusTone } from '../core/stack-status.js';
-import { statusTone } from '../core/stack-status.js';
+import type { StackEvent, StatusTone } from '../core/stacks/stack-status.js';
+import { statusTone } from '../core/stacks/stack-status.js';
 import type { Ui } from './output.js';
 import { formatPlainLine, renderFrame } from './format/progress.js';
 import type { ProgressRow } from './format/progress.js';

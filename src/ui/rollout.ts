@@ -1,9 +1,9 @@
 // Rollout output: one line per thing that happens, prefixed with the service name in its own colour, so several
 // services deploying at once stay readable in a terminal and in CI logs alike; then a summary table.
-import type { Progress, ServiceEvent, ServiceOutcome } from '../core/deploy-verdict.js';
-import { cleanEventMessage } from '../core/deploy-verdict.js';
-import { failureHint } from '../core/stopped-task.js';
-import type { TaskFailure } from '../core/stopped-task.js';
+import type { Progress, ServiceEvent, ServiceOutcome } from '../core/release/deploy-verdict.js';
+import { cleanEventMessage } from '../core/release/deploy-verdict.js';
+import { failureHint } from '../core/release/stopped-task.js';
+import type { TaskFailure } from '../core/release/stopped-task.js';
 import type { Colors, Ui } from './output.js';
 import { formatElapsed } from '../core/duration.js';
 import { renderTable } from './tables.js';

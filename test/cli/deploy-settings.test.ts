@@ -1,7 +1,7 @@
 // deploy_service's waiting flags.
 import { describe, expect, it } from 'vitest';
 import { deploySettings } from '../../src/cli/commands/deploy.js';
-import { parseDuration, pollDelayMs } from '../../src/core/deploy-settings.js';
+import { parseDuration, pollDelayMs } from '../../src/core/release/deploy-settings.js';
 
 describe('deploy settings', () => {
   it('defaults to 10 minutes, 3 failed tasks, 4 services at once', () => {

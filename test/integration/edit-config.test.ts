@@ -18,7 +18,7 @@ import { makeTestContext } from '../support/context.js';
 import { registerSecret, scanForLeaks } from '../support/secrets.js';
 import { saveEnvironmentRecord, saveServiceRecord } from '../support/stored-config.js';
 import { cliEnv, resetTestbed, testbed } from '../support/testbed.js';
-import { loadTaskSecrets } from '../../src/deploy/env-sample.js';
+import { loadTaskSecrets } from '../../src/deploy/config/env-sample.js';
 
 const environment = 'staging';
 let scratch: string;

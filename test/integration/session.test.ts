@@ -23,9 +23,9 @@ import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
 import { makeTestContext, newCapture } from '../support/context.js';
 import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
-import { execInTask, execTaskRoleActions } from '../../src/deploy/exec.js';
-import { pluginInstallUrl } from '../../src/deploy/session-plugin.js';
-import { startSession } from '../../src/deploy/start-session.js';
+import { execInTask, execTaskRoleActions } from '../../src/deploy/session/exec.js';
+import { pluginInstallUrl } from '../../src/deploy/session/session-plugin.js';
+import { startSession } from '../../src/deploy/session/start-session.js';
 import {
   buildWorld,
   cluster,

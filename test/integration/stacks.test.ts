@@ -1,6 +1,6 @@
 // The stack engine against the moto testbed through real CloudFormation and S3 calls, in-process with a Context built
 // like main.ts builds it (no command uses the engine yet). moto runs operations synchronously and emits stack-level
-// events only; the in-progress, failure, rollback and Ctrl-C paths are in test/deploy/stacks.test.ts.
+// events only; the in-progress, failure, rollback and Ctrl-C paths are in test/deploy/stacks/stacks.test.ts.
 import {
   CloudFormationClient,
   DescribeStacksCommand,
@@ -21,9 +21,9 @@ import {
   previewStackUpdate,
   stackOutputs,
   updateStack,
-} from '../../src/deploy/stacks.js';
-import type { StackRequest } from '../../src/deploy/stacks.js';
-import { inlineTemplateLimit } from '../../src/deploy/template-transport.js';
+} from '../../src/deploy/stacks/stacks.js';
+import type { StackRequest } from '../../src/deploy/stacks/stacks.js';
+import { inlineTemplateLimit } from '../../src/deploy/stacks/template-transport.js';
 import { makeTestContext, newCapture } from '../support/context.js';
 import type { Capture } from '../support/context.js';
 import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
@@ -171,7 +171,7 @@ describe('createStack', () => {
 
   it('explains a create that CloudFormation refused, naming the leftover stack to delete', async () => {
     // moto raises resource errors from CreateStack itself and leaves the stack CREATE_IN_PROGRESS; AWS reports them
-    // as CREATE_FAILED events instead (covered in test/deploy/stacks.test.ts). Either way the user gets the next step.
+    // as CREATE_FAILED events instead (covered in test/deploy/stacks/stacks.test.ts). Either way the user gets the next step.
     const template = synthesize({
       stackName: 'refused-test',
       build: (stack, cdk) => {

@@ -9,7 +9,7 @@ import type { Template } from '../../src/core/templates/template.js';
 import { serviceTemplate } from '../../src/cdk/templates.js';
 import type { ExistingListenerRule, ServiceFacts } from '../../src/core/templates/service.js';
 import { parseTemplateYaml } from '../../src/core/templates/yaml.js';
-import { prepareServiceDocument } from '../../src/deploy/render-service.js';
+import { prepareServiceDocument } from '../../src/deploy/service/render-service.js';
 
 /** The folder of the original's own output. */
 export const oracleRoot = join(import.meta.dirname, 'original-2.1.1');

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { StackEvent } from '../../src/core/stack-status.js';
+import type { StackEvent } from '../../src/core/stacks/stack-status.js';
 import { ProgressBoard, StackProgress } from '../../src/ui/progress.js';
 import { FakeClock } from '../support/clock.js';
 import { makeTestContext, newCapture } from '../support/context.js';

@@ -13,7 +13,7 @@ export function showEnvironmentCommand(runner: Runner) {
     .action(
       runner.handle(async (ctx, flags: { environment?: string }) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
-        const { showEnvironment } = await import('../../deploy/config-records.js');
+        const { showEnvironment } = await import('../../deploy/config/config-records.js');
         await showEnvironment(ctx, environment);
       }),
     );
@@ -33,7 +33,7 @@ export function editEnvironmentCommand(runner: Runner) {
     .action(
       runner.handle(async (ctx, flags: { environment?: string; configFile?: string }) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
-        const { editEnvironment } = await import('../../deploy/config-records.js');
+        const { editEnvironment } = await import('../../deploy/config/config-records.js');
         await editEnvironment(ctx, environment, { configFile: flags.configFile });
       }),
     );
@@ -50,7 +50,7 @@ export function showServiceCommand(runner: Runner) {
       runner.handle(async (ctx, flags: { environment?: string; name?: string }) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
         const app = resolveAppName(ctx, flags.name);
-        const { showService } = await import('../../deploy/config-records.js');
+        const { showService } = await import('../../deploy/config/config-records.js');
         await showService(ctx, app, environment);
       }),
     );

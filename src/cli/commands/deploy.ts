@@ -3,7 +3,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { Runner } from '../runner.js';
 import { environmentOption, nameOption, pairBuildArgs } from '../options.js';
 import { resolveAppName, resolveEnvironment } from '../resolve.js';
-import { deployDefaults, parseCount, parseDuration } from '../../core/deploy-settings.js';
+import { deployDefaults, parseCount, parseDuration } from '../../core/release/deploy-settings.js';
 import { UsageError } from '../../errors.js';
 
 function buildArgOption() {
@@ -116,8 +116,8 @@ export function deployServiceCommand(runner: Runner) {
         const buildArgs = pairBuildArgs(flags.buildArg);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { deployService } = await import('../../deploy/deploy-service.js');
-        const { recordDeploy } = await import('../../deploy/releases.js');
+        const { deployService } = await import('../../deploy/release/deploy-service.js');
+        const { recordDeploy } = await import('../../deploy/release/releases.js');
         const lock = { app, environment, forceUnlock: flags.forceUnlock === true };
         await recordDeploy(context, lock, (recording) =>
           deployService(context, {
@@ -159,7 +159,7 @@ function taskDefinitionCommand(runner: Runner, mode: 'create' | 'update') {
         const buildArgs = pairBuildArgs(flags.buildArg);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const useCase = await import('../../deploy/task-definition.js');
+        const useCase = await import('../../deploy/release/task-definition.js');
         const options = {
           environment,
           app,

@@ -4,7 +4,7 @@ import type { Runner } from '../runner.js';
 import { environmentOption, nameOption } from '../options.js';
 import { resolveAppName, resolveEnvironment } from '../resolve.js';
 import { UsageError } from '../../errors.js';
-import type { EditSource } from '../../deploy/edit-config.js';
+import type { EditSource } from '../../deploy/config/edit-config.js';
 
 interface EditConfigFlags {
   name?: string;
@@ -96,7 +96,7 @@ export function editConfigCommand(runner: Runner) {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
         const reveal = flags.reveal === true;
-        const useCase = await import('../../deploy/edit-config.js');
+        const useCase = await import('../../deploy/config/edit-config.js');
         if (source === 'list') {
           await useCase.listConfig(context, { environment, app, reveal });
           return;

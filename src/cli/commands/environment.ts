@@ -53,7 +53,7 @@ export function createEnvironmentCommand(runner: Runner) {
     .action(
       runner.handle(async (ctx, flags: Flags) => {
         const environment = await resolveEnvironment(ctx, flags.environment as string | undefined);
-        const { createEnvironment } = await import('../../deploy/create-environment.js');
+        const { createEnvironment } = await import('../../deploy/environment/create-environment.js');
         await createEnvironment(ctx, {
           environment,
           ...(typeof flags.configFile === 'string' ? { configFile: flags.configFile } : {}),
@@ -89,7 +89,7 @@ export function updateEnvironmentCommand(runner: Runner) {
           flags: { environment?: string; configFile?: string; edit?: boolean; update_ecs_agents?: boolean },
         ) => {
           const environment = await resolveEnvironment(ctx, flags.environment);
-          const { updateEnvironment } = await import('../../deploy/update-environment.js');
+          const { updateEnvironment } = await import('../../deploy/environment/update-environment.js');
           await updateEnvironment(ctx, {
             environment,
             ...(flags.configFile === undefined ? {} : { configFile: flags.configFile }),

@@ -49,9 +49,9 @@ export function uploadToEcrCommand(runner: Runner) {
           flags.environment === undefined
             ? await context.aws.defaultRegion()
             : await (
-                await import('../../deploy/config-store.js')
+                await import('../../deploy/config/config-store.js')
               ).environmentRegion(context, await resolveEnvironment(context, flags.environment));
-        const { uploadToEcr } = await import('../../deploy/upload-to-ecr.js');
+        const { uploadToEcr } = await import('../../deploy/release/upload-to-ecr.js');
         const result = await uploadToEcr(context, {
           app,
           localTag: flags.local_tag,
@@ -84,7 +84,7 @@ export function getVersionCommand(runner: Runner) {
       runner.handle(async (context, flags: { environment?: string; name?: string; short?: true }) => {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { getVersion } = await import('../../deploy/get-version.js');
+        const { getVersion } = await import('../../deploy/release/get-version.js');
         await getVersion(context, { environment, app, short: flags.short === true });
       }),
     );

@@ -4,8 +4,8 @@ import type { Runner } from '../runner.js';
 import { environmentOption, nameOption } from '../options.js';
 import { resolveAppName, resolveEnvironment } from '../resolve.js';
 import { deploySettings } from './deploy.js';
-import { parseCount } from '../../core/deploy-settings.js';
-import { deployDefaults } from '../../core/deploy-settings.js';
+import { parseCount } from '../../core/release/deploy-settings.js';
+import { deployDefaults } from '../../core/release/deploy-settings.js';
 import { UsageError } from '../../errors.js';
 
 function releaseNumber(flag: string, value: string | undefined): number | undefined {
@@ -57,8 +57,9 @@ export function releasesCommand(runner: Runner) {
         const limit = releaseLimit(flags.limit);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { releasesOfEnvironment } = await import('../../deploy/releases.js');
-        const { releaseJson, releaseRows, releaseTableHead } = await import('../../core/release-table.js');
+        const { releasesOfEnvironment } = await import('../../deploy/release/releases.js');
+        const { releaseJson, releaseRows, releaseTableHead } =
+          await import('../../core/release/release-table.js');
         const releases = await releasesOfEnvironment(context, app, environment, limit);
         const now = context.clock.now();
         if (context.globals.json) {
@@ -132,7 +133,7 @@ export function rollbackCommand(runner: Runner) {
         const to = releaseNumber('--to', flags.to);
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { rollback } = await import('../../deploy/rollback.js');
+        const { rollback } = await import('../../deploy/release/rollback.js');
         const result = await rollback(context, {
           environment,
           app,
@@ -168,7 +169,7 @@ export function statusCommand(runner: Runner) {
       runner.handle(async (context, flags: { environment?: string; name?: string; drift: boolean }) => {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { showStatus } = await import('../../deploy/status.js');
+        const { showStatus } = await import('../../deploy/operate/status.js');
         await showStatus(context, { environment, app, drift: flags.drift });
       }),
     );
@@ -209,7 +210,7 @@ export function logsCommand(runner: Runner) {
     .addHelpText('after', logsExamples)
     .action(
       runner.handle(async (context, flags: LogsFlags) => {
-        const { showLogs, startTimeOf } = await import('../../deploy/logs.js');
+        const { showLogs, startTimeOf } = await import('../../deploy/operate/logs.js');
         startTimeOf(context, flags.since); // a bad --since fails before any question or AWS call
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);

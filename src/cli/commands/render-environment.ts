@@ -55,7 +55,7 @@ export function renderEnvironmentCommand(runner: Runner) {
     .action(
       runner.handle(async (ctx, flags: RenderEnvironmentFlags) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
-        const { renderEnvironment } = await import('../../deploy/render-environment.js');
+        const { renderEnvironment } = await import('../../deploy/environment/render-environment.js');
         const template = await renderEnvironment(ctx, {
           environment,
           configFile: flags.configFile,

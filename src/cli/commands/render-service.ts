@@ -52,7 +52,7 @@ export function renderServiceCommand(runner: Runner) {
         ) => {
           const environment = await resolveEnvironment(ctx, flags.environment);
           const app = resolveAppName(ctx, flags.name);
-          const { renderService } = await import('../../deploy/render-service.js');
+          const { renderService } = await import('../../deploy/service/render-service.js');
           const template = await renderService(ctx, {
             app,
             environment,

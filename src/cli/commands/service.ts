@@ -30,7 +30,7 @@ export function createServiceCommand(runner: Runner) {
       runner.handle(async (ctx, flags: ServiceFlags) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
         const app = resolveAppName(ctx, flags.name);
-        const { createService } = await import('../../deploy/create-service.js');
+        const { createService } = await import('../../deploy/service/create-service.js');
         await createService(ctx, {
           app,
           environment,
@@ -54,7 +54,7 @@ export function updateServiceCommand(runner: Runner) {
       runner.handle(async (ctx, flags: ServiceFlags) => {
         const environment = await resolveEnvironment(ctx, flags.environment);
         const app = resolveAppName(ctx, flags.name);
-        const { updateService } = await import('../../deploy/update-service.js');
+        const { updateService } = await import('../../deploy/service/update-service.js');
         await updateService(ctx, {
           app,
           environment,

@@ -54,7 +54,7 @@ export function startSessionCommand(runner: Runner) {
       runner.handle(async (context, flags) => {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { startSession } = await import('../../deploy/start-session.js');
+        const { startSession } = await import('../../deploy/session/start-session.js');
         await startSession(context, {
           environment,
           app,
@@ -91,7 +91,7 @@ export function execCommand(runner: Runner) {
       runner.handle(async (context, flags) => {
         const environment = await resolveEnvironment(context, flags.environment);
         const app = resolveAppName(context, flags.name);
-        const { execInTask } = await import('../../deploy/exec.js');
+        const { execInTask } = await import('../../deploy/session/exec.js');
         await execInTask(context, {
           environment,
           app,

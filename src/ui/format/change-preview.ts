@@ -1,6 +1,6 @@
 // Pure formatting of a change-set preview: one line per resource (+ add, ~ modify, - remove), replacements in red,
 // downtime warnings under their row, then the parameter changes and a one-line summary.
-import type { ChangePreview, PreviewAction, PreviewRow } from '../../core/change-preview.js';
+import type { ChangePreview, PreviewAction, PreviewRow } from '../../core/stacks/change-preview.js';
 import type { Colors } from '../output.js';
 
 const symbols: Record<PreviewAction, string> = {

@@ -1,6 +1,6 @@
 // Pure formatting of a progress board (rows with a label, a status, an elapsed time, a colour by status class) and of
 // the plain one-line-per-event log used without a terminal. Generic: stack resources and ECS rollouts both use it.
-import type { StatusTone } from '../../core/stack-status.js';
+import type { StatusTone } from '../../core/stacks/stack-status.js';
 import type { Colors } from '../output.js';
 import { formatElapsed } from '../../core/duration.js';
 

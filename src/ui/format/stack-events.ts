@@ -1,6 +1,6 @@
 // Pure mapping from CloudFormation stack events to progress rows, and the lines that describe a failed operation.
-import { statusTone } from '../../core/stack-status.js';
-import type { ResourceFailure, StackEvent } from '../../core/stack-status.js';
+import { statusTone } from '../../core/stacks/stack-status.js';
+import type { ResourceFailure, StackEvent } from '../../core/stacks/stack-status.js';
 import type { Colors } from '../output.js';
 import type { ProgressRow } from './progress.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../../src/core/config/service.js';
 import { serviceTemplate } from '../../../src/cdk/templates.js';
 import type { ServiceFacts } from '../../../src/core/templates/service.js';
-import { execTaskRoleActions } from '../../../src/deploy/exec.js';
+import { execTaskRoleActions } from '../../../src/deploy/session/exec.js';
 
 const goldenInput = join(import.meta.dirname, '../../golden/service/ec2-worker/input.json');
 const facts = (): ServiceFacts =>

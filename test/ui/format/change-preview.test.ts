@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { buildChangePreview } from '../../../src/core/change-preview.js';
+import { buildChangePreview } from '../../../src/core/stacks/change-preview.js';
 import { formatChangePreview, previewSummary } from '../../../src/ui/format/change-preview.js';
 
 const plain = pc.createColors(false);

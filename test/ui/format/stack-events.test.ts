@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { failureLines, stackEventRow } from '../../../src/ui/format/stack-events.js';
-import type { StackEvent } from '../../../src/core/stack-status.js';
+import type { StackEvent } from '../../../src/core/stacks/stack-status.js';
 
 const at = (seconds: number): Date => new Date(Date.UTC(2025, 0, 1, 0, 0, 0) + seconds * 1000);
 const event = (status: string, seconds: number, reason?: string): StackEvent => ({
