@@ -26,7 +26,8 @@ import {
   testbed,
 } from '../support/testbed.js';
 
-const environment = 'staging';
+// Each test has its own environment, as apps of one environment may not share service names (an `<env>-<Service>`
+// security group and an ALB name per service, as in the original).
 let executionRoleArn: string;
 /** Values of parameters; none may ever appear in CLI output. */
 const secretValue = `s3cr3t-${randomUUID()}`;
@@ -44,8 +45,8 @@ async function ecsClient() {
   return { sdk, client: new sdk.ECSClient(awsClientConfig()) };
 }
 
-/** The ECS service of `<app>-staging`'s output `<logical>EcsServiceName`, and its current task definition. */
-async function serviceState(app: string, logical = 'Web') {
+/** The ECS service of `<app>-<environment>`'s output `<logical>EcsServiceName`, and its current task definition. */
+async function serviceState(environment: string, app: string, logical = 'Web') {
   const { name, service } = await ecsServiceOf(app, environment, logical);
   const { sdk, client } = await ecsClient();
   const td = await client.send(
@@ -77,7 +78,6 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   beforeAll(async () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
-    await createEnvironment(environment);
   });
 
   afterAll(() => {
@@ -98,12 +98,18 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('first deploy: builds with --build-arg, pushes through the proxyEndpoint host, rolls every service 0 → 1', async () => {
+    const environment = 'first';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-first', environment, {
       services: ['Web', 'Worker'],
       parameters: { PORT: '80', GREETING: secretValue },
       executionRoleArn,
     });
-    const template = (await serviceState(app)).taskDefinition?.taskDefinitionArn ?? '';
+    const template = (await serviceState(environment, app)).taskDefinition?.taskDefinitionArn ?? '';
+    const templates = {
+      Web: (await serviceState(environment, app, 'Web')).taskDefinition,
+      Worker: (await serviceState(environment, app, 'Worker')).taskDefinition,
+    } as Record<string, Awaited<ReturnType<typeof serviceState>>['taskDefinition']>;
     const result = await cloudlift(dir, [
       'deploy_service',
       '-e',
@@ -115,7 +121,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Determined version to be ${sha}`);
     expect(result.stderr).toContain('Image not found in ECR');
-    expect(result.stderr).toContain('Step 4/5 : LABEL greeting="$GREETING"'); // the build ran, its output shown
+    expect(result.stderr).toContain('Step 8/9 : LABEL greeting="$GREETING"'); // the build ran, its output shown
     const { execFileSync } = await import('node:child_process');
     const label = execFileSync(
       'docker',
@@ -129,7 +135,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(result.stderr).toContain(`Pushed ${image(app, sha)}`);
     expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
     for (const logical of ['Web', 'Worker']) {
-      const state = await serviceState(app, logical);
+      const state = await serviceState(environment, app, logical);
       expect(state.service?.desiredCount).toBe(1);
       expect(state.service?.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([
         ['PRIMARY', 'COMPLETED'],
@@ -138,14 +144,14 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       expect(container?.image).toBe(image(app, sha));
       expect(container?.secrets?.map((s) => s.name)).toEqual(['PORT', 'GREETING']);
       expect(container?.secrets?.[0]?.valueFrom).toBe(
-        `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT`,
+        `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT`,
       );
       // carried over from the template's revision (the original dropped these)
-      expect(state.taskDefinition?.placementConstraints).toEqual([
-        { type: 'memberOf', expression: 'attribute:deployment_type == ondemand' },
-      ]);
+      expect(state.taskDefinition?.placementConstraints).toEqual(templates[logical]?.placementConstraints);
+      expect(state.taskDefinition?.taskRoleArn).toBe(templates[logical]?.taskRoleArn);
       expect(state.taskDefinition?.executionRoleArn).toBe(executionRoleArn);
-      expect(state.tags.map((t) => t.key).sort()).toEqual(['cloudlift:config-versions', 'environment']);
+      // the template revision's tags, plus the parameter versions this revision was registered with
+      expect(state.tags.map((t) => t.key).sort()).toEqual(['Team', 'cloudlift:config-versions', 'environment']);
       expect(result.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
     }
     // the template's revision is kept (the original deregistered it; a rollback needs it)
@@ -159,10 +165,12 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a redeploy of what runs is a no-op (no build, no revision), --force deploys anyway', async () => {
+    const environment = 'noop';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-noop', environment, { executionRoleArn });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     const before = await revisions('WebFamily');
-    const running = (await serviceState(app)).taskDefinition?.taskDefinitionArn;
+    const running = (await serviceState(environment, app)).taskDefinition?.taskDefinitionArn;
     const again = await cloudlift(dir, ['deploy_service', '-e', environment, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(
@@ -170,7 +178,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     );
     expect(again.stderr).not.toContain('Building');
     expect(await revisions('WebFamily')).toEqual(before);
-    expect((await serviceState(app)).taskDefinition?.taskDefinitionArn).toBe(running);
+    expect((await serviceState(environment, app)).taskDefinition?.taskDefinitionArn).toBe(running);
     const json = JSON.parse(again.stdout) as {
       version: string;
       services: { name: string; outcome: { kind: string } }[];
@@ -184,12 +192,14 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a changed Parameter Store value makes a new revision (parameter versions are fingerprinted)', async () => {
+    const environment = 'config';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-config', environment, {
       executionRoleArn,
       parameters: { PORT: '80', GREETING: 'hi' },
     });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
-    const before = await serviceState(app);
+    const before = await serviceState(environment, app);
     const edit = await cloudlift(dir, [
       'edit_config',
       '-e',
@@ -211,7 +221,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       ['Web', 'succeeded', ['PORT']],
     ]);
     expect(result.stderr).toContain('No change in image version');
-    const after = await serviceState(app);
+    const after = await serviceState(environment, app);
     expect(after.taskDefinition?.revision).toBe((before.taskDefinition?.revision ?? 0) + 1);
     const tag = (state: typeof after) => state.tags.find((t) => t.key === 'cloudlift:config-versions')?.value;
     expect(tag(after)).not.toBe(tag(before));
@@ -219,6 +229,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('an env.sample key missing in Parameter Store fails before any write (no push, no revision)', async () => {
+    const environment = 'missing';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-missing', environment, { executionRoleArn });
     const before = await revisions('WebFamily');
     appendFileSync(join(dir, 'env.sample'), 'DATABASE_URL=postgres://example\n');
@@ -233,11 +245,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a dirty working tree deploys the tag `dirty` and rebuilds it every time', async () => {
+    const environment = 'dirty';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-dirty', environment, { executionRoleArn });
     writeFileSync(join(dir, 'uncommitted.txt'), 'x');
     const first = await cloudlift(dir, ['deploy_service', '-e', environment]);
     expect(first.code, first.stderr).toBe(0);
-    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
       image(app, 'dirty'),
     );
     const second = await cloudlift(dir, ['deploy_service', '-e', environment]);
@@ -252,6 +266,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('--version <branch> deploys the image of its commit sha; a version without image fails before writing', async () => {
+    const environment = 'version';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-version', environment, { executionRoleArn });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     git(dir, ['branch', 'release']);
@@ -266,7 +282,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     ]);
     expect(byBranch.code, byBranch.stderr).toBe(0);
     expect(byBranch.stderr).toContain(`Using commit ${sha} for --version release`);
-    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, sha));
+    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, sha));
     const head = git(dir, ['rev-parse', 'HEAD']);
     const missing = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'HEAD']);
     expect(missing.code).toBe(1);
@@ -284,9 +300,11 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('create/update_task_definition: a stand-alone family in the environment region, updated with new revisions', async () => {
+    const environment = 'td';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-td', environment, { executionRoleArn });
     const { sdk, client } = await ecsClient();
-    const family = 'HelloTdStagingFamily';
+    const family = 'HelloTdTdFamily';
     const created = await cloudlift(dir, ['create_task_definition', '-e', environment]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toContain('Create task definition to us-east-1');
@@ -299,18 +317,18 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       essential: true,
       memoryReservation: 1024,
       secrets: [
-        { name: 'PORT', valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT` },
+        { name: 'PORT', valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT` },
       ],
       logConfiguration: {
         logDriver: 'awslogs',
         options: {
-          'awslogs-group': 'staging-logs',
+          'awslogs-group': `${environment}-logs`,
           'awslogs-region': 'us-east-1',
           'awslogs-stream-prefix': 'HelloTd',
         },
       },
     });
-    expect(first?.taskRoleArn).toBe('arn:aws:iam::123456789012:role/HelloTdStagingRole');
+    expect(first?.taskRoleArn).toBe('arn:aws:iam::123456789012:role/HelloTdTdRole');
     expect(first?.executionRoleArn).toBe(executionRoleArn);
     const again = await cloudlift(dir, ['create_task_definition', '-e', environment]);
     expect(again.code).toBe(1);
@@ -335,11 +353,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('update_task_definition after a Parameter Store change: a new revision naming the changed variables (names only)', async () => {
+    const environment = 'tdconfig';
+    await createEnvironment(environment);
     const { dir } = await prepareApp('hello-td-config', environment, {
       executionRoleArn,
       parameters: { PORT: '80', GREETING: 'hi' },
     });
-    const family = 'HelloTdConfigStagingFamily';
+    const family = 'HelloTdConfigTdconfigFamily';
     // A deploy records the parameter versions in the ledger; the stand-alone family is created with the same ones.
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     expect((await cloudlift(dir, ['create_task_definition', '-e', environment])).code).toBe(0);
@@ -375,6 +395,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
+    const environment = 'upload';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-upload', environment, { executionRoleArn });
     const missingFlag = await cloudlift(dir, ['upload_to_ecr', '--name', app]);
     expect(missingFlag.code).toBe(2);

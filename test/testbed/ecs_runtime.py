@@ -202,18 +202,26 @@ class TaskRun:
         if self.simulate:
             self._simulated()
             return
+        marks = [("begin", time.time())]
         try:
             environment = self._resolve_secrets()
             self._check_log_groups()
             self.task.pull_started_at = self._locked(now)
+            marks.append(("secrets+logs", time.time()))
             digests = self._pull_images()
             self.task.pull_stopped_at = self._locked(now)
+            marks.append(("pull", time.time()))
             self._create_containers(environment, digests)
+            marks.append(("create", time.time()))
             self._start_containers()
+            marks.append(("start", time.time()))
         except TaskFailure as failure:
+            log.info("task %s could not start: %s", self.task.id, failure.reason)
             self._fail(failure)
             return
         self._running()
+        log.info("task %s RUNNING (%s)", self.task.id,
+                 ", ".join(f"{name} {end - marks[i][1]:.2f}s" for i, (name, end) in enumerate(marks[1:])))
         self._monitor()
 
     def _locked(self, fn: Callable[[], Any]) -> Any:
@@ -582,7 +590,9 @@ class TaskRun:
             task.stop_code = code
             task.stopping_at = getattr(task, "stopping_at", None) or stamp
             task.stopped_at = task.execution_stopped_at = stamp
-            task.testbed_failed = failed or code in ("TaskFailedToStart", "EssentialContainerExited")
+            # a task the scheduler stopped for failing its health checks stays failed (ServiceSchedulerInitiated)
+            task.testbed_failed = (getattr(task, "testbed_failed", False) or failed
+                                   or code in ("TaskFailedToStart", "EssentialContainerExited"))
             for run in self.containers:
                 run.model.last_status = "STOPPED"
                 if run.started and run.model.exitCode is None:

@@ -334,7 +334,9 @@ def _percentages(service: Any) -> tuple[int, int]:
 
 
 def _account_stopped(service: Any, tasks: list[Any], by_id: dict[str, Any]) -> None:
+    """failedTasks of each deployment, and the circuit breaker's own count (reset by a healthy task, see below)."""
     state = shim_ecs.state_of(service)
+    breaker_counts = state.setdefault("breaker_counts", {})
     for task in tasks:
         if task.last_status != "STOPPED" or getattr(task, "testbed_counted", True):
             continue
@@ -344,6 +346,17 @@ def _account_stopped(service: Any, tasks: list[Any], by_id: dict[str, Any]) -> N
             state["next_launch"] = time.time() + RELAUNCH_AFTER_FAILURE_SECONDS
             if task.started_by in by_id:
                 by_id[task.started_by]["failedTasks"] += 1
+                breaker_counts[task.started_by] = breaker_counts.get(task.started_by, 0) + 1
+
+
+def _reset_on_healthy(service: Any, primary: dict[str, Any], live: list[Any]) -> None:
+    """ECS's resetOnHealthyTask (default true): a task of the deployment that reaches a healthy state resets the
+    circuit breaker's failure count to 0 (failedTasks, which DescribeServices shows, keeps counting)."""
+    config = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
+    if str(config.get("resetOnHealthyTask", True)).lower() == "false":
+        return
+    if any(t.started_by == primary["id"] and _healthy(t) for t in live):
+        shim_ecs.state_of(service).setdefault("breaker_counts", {})[primary["id"]] = 0
 
 
 def _health_stops(backend: Any, service: Any, live: list[Any], behaviour: dict[str, Any]) -> None:
@@ -452,8 +465,10 @@ def drive(backend: Any, service: Any, behaviour: dict[str, Any]) -> None:
     _health_stops(backend, service, live, behaviour)
     live = [t for t in live if t.desired_status == "RUNNING" and t.last_status != "STOPPED"]
 
+    _reset_on_healthy(service, primary, live)
     breaker = _breaker(behaviour, service)
-    if breaker and primary["rolloutState"] == "IN_PROGRESS" and primary["failedTasks"] >= breaker["threshold"]:
+    count = state.setdefault("breaker_counts", {}).get(primary["id"], 0)
+    if breaker and primary["rolloutState"] == "IN_PROGRESS" and count >= breaker["threshold"]:
         _trip(service, primary, breaker["rollback"])
         primary = next(d for d in service.deployments if d["status"] == "PRIMARY")
     primary["desiredCount"] = service.desired_count

@@ -28,7 +28,7 @@ GET  /_testbed/ecs-behaviour   -> the current behaviour
 DELETE /_testbed/ecs-behaviour -> back to the defaults (POST /moto-api/reset does this too)
 
 {
-  "timeScale": 0.1,                    # default 0.1; every ECS/ELB duration of the emulation is multiplied by it:
+  "timeScale": 0.05,                   # default 0.05; every ECS/ELB duration of the emulation is multiplied by it:
                                        #   target-group health-check interval and timeout, deregistration delay,
                                        #   the service's health-check grace period, container stop timeout (30 s
                                        #   default), Docker health checks of a task definition's healthCheck.
@@ -58,7 +58,7 @@ DEFAULT_BEHAVIOUR: dict[str, Any] = {
     "unplaceable": [],
     "circuitBreaker": None,
     "pendingSeconds": 0.3,
-    "timeScale": 0.1,
+    "timeScale": 0.05,
 }
 FAILURES = {
     "exit": ("EssentialContainerExited", "Essential container in task exited", 1, None),
