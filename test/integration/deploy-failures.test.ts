@@ -4,6 +4,8 @@
 // failed, a rollback to a release whose image was deleted from ECR or whose secret was deleted from Parameter Store,
 // ECS's circuit breaker rolling back, and a cluster without room. Only "tasks that stay PENDING" (a slow image pull
 // the testbed cannot produce) uses a scripted behaviour control, and says so. Each test has its own environment.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
@@ -87,7 +89,9 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
     expect(result.stderr).toMatch(/│ Web\s+│ FAILED/);
     expect(result.stderr).toContain(`Deployment of crashy to ${environment} failed: Web`);
     expect(result.stderr).toMatch(
-      new RegExp(`To go back now to the last good release \\(v\\d+\\): \`cloudlift rollback -e ${environment} --name crashy\``),
+      new RegExp(
+        `To go back now to the last good release \\(v\\d+\\): \`cloudlift rollback -e ${environment} --name crashy\``,
+      ),
     );
     // ECS was not told to go back: the new revision is PRIMARY, the old task still serves
     expect(await runningTaskDefinition(app, environment)).not.toBe(before);
@@ -102,37 +106,46 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
     expect(logs.stdout).toContain('app: starting v1 on port 80');
   });
 
-  it('rolled back: an OOM-killed container trips ECS circuit breaker, which restores the previous revision, exit 4', async () => {
+  it('failed: an OOM-killed container is stopped after 2 failed tasks with ECS own two reasons and its last log line, exit 3', async () => {
     const { app, dir, environment } = await deployedApp('hungry');
     const before = await runningTaskDefinition(app, environment);
     setBehaviour(dir, 'oom', '1');
     commit(dir, 'loads everything');
-    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '10']);
-    expect(result.code, result.stderr).toBe(4);
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '2']);
+    expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toMatch(
       /✘ task \S+ stopped: container WebContainer ran out of memory \(exit code 137\)/,
     );
-    expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to WebFamily:\d+: /);
-    expect(result.stderr).toContain('was rolled back by ECS');
-    // ECS's own two reasons: the task's, and the OOM-killed container's
+    // the task's reason and the OOM-killed container's, as ECS reports them
     expect(result.stderr).toContain(
       '│   Essential container in task exited | OutOfMemoryError: Container killed due to memory usage\n',
     );
-    const verdictAt = result.stderr.indexOf('ROLLED BACK: ECS rolled back to');
-    expect(result.stderr.indexOf('The container went over its memory limit')).toBeGreaterThan(verdictAt);
-    expect(result.stderr.slice(verdictAt)).toContain('app: loading the whole catalogue into memory');
-    expect(await runningTaskDefinition(app, environment)).toBe(before);
+    expect(result.stderr).toContain('The container went over its memory limit');
+    expect(result.stderr).toContain('app: loading the whole catalogue into memory');
+    // ECS does not count a task that crashed after RUNNING (its circuit breaker stays quiet): the old one serves
+    expect(result.stderr).not.toContain('ROLLED BACK');
+    const status = await cloudlift(dir, ['status', '-e', environment, '--no-drift']);
+    expect(status.stdout).toContain(`  running:     ${revision(before)} (release v1): serves the traffic`);
   });
 
-  it('failed: a web container that never passes its ALB health check is stopped by ECS, exit 3 with the health-check hint', async () => {
-    const { dir, environment } = await deployedApp('sickly');
+  it('rolled back: a web container that never passes its ALB health check trips ECS circuit breaker, which restores the previous revision, exit 4', async () => {
+    const { app, dir, environment } = await deployedApp('sickly');
+    const before = await runningTaskDefinition(app, environment);
     setBehaviour(dir, 'unhealthy', '1'); // serves, but 404 on the health-check path
     commit(dir, 'forgets the health page');
-    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '2']);
-    expect(result.code, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/);
-    expect(result.stderr).toContain('The health check failed: check `health_check_path`');
+    const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '10']);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(
+      /Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/,
+    );
     expect(result.stderr).toContain('Health checks failed with these codes: [404]');
+    expect(result.stderr).toMatch(/ROLLED BACK: ECS rolled back to WebFamily:\d+: /);
+    expect(result.stderr).toContain('was rolled back by ECS');
+    const verdictAt = result.stderr.indexOf('ROLLED BACK: ECS rolled back to');
+    expect(result.stderr.indexOf('The health check failed: check `health_check_path`')).toBeGreaterThan(
+      verdictAt,
+    );
+    expect(await runningTaskDefinition(app, environment)).toBe(before);
   });
 
   it('deployed: a slow start within the health-check grace period is not judged failed', async () => {
@@ -170,11 +183,16 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
       parameters: { PORT: '80', LEGACY_TOKEN: 'old' },
     });
     // release v2 drops LEGACY_TOKEN: from env.sample, then from Parameter Store
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     writeFileSync(join(dir, 'env.sample'), 'PORT=example\n');
     commit(dir, 'no more legacy token');
-    const unset = await cloudlift(dir, ['edit_config', '-e', environment, '--unset', 'LEGACY_TOKEN', '--yes']);
+    const unset = await cloudlift(dir, [
+      'edit_config',
+      '-e',
+      environment,
+      '--unset',
+      'LEGACY_TOKEN',
+      '--yes',
+    ]);
     expect(unset.code, unset.stderr).toBe(0);
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     const result = await cloudlift(dir, ['rollback', '-e', environment, '--max-failed-tasks', '2']);
@@ -195,8 +213,6 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
       { instanceType: 't3.micro' },
     );
     // the worker now reserves more memory than a t3.micro host offers (about 665 MiB once the OS and ECS take theirs)
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const config = join(dir, '..', 'crowded.bigger.json');
     writeFileSync(
       config,
@@ -205,7 +221,14 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
         services: { Web: webService('crowded'), Worker: workerService({ memory_reservation: 900 }) },
       }),
     );
-    const update = await cloudlift(dir, ['update_service', '-e', environment, '--config-file', config, '--yes']);
+    const update = await cloudlift(dir, [
+      'update_service',
+      '-e',
+      environment,
+      '--config-file',
+      config,
+      '--yes',
+    ]);
     expect(update.code, update.stderr).toBe(0);
     commit(dir, 'bigger worker');
     const result = await cloudlift(dir, ['deploy_service', '-e', environment]);
@@ -221,7 +244,14 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
     const { dir, environment } = await deployedApp('patience');
     await setEcsBehaviour({ pendingSeconds: 60 });
     try {
-      const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--force', '--timeout', '3s']);
+      const result = await cloudlift(dir, [
+        'deploy_service',
+        '-e',
+        environment,
+        '--force',
+        '--timeout',
+        '3s',
+      ]);
       expect(result.code, result.stderr).toBe(5);
       expect(result.stderr).toMatch(/TIMED OUT: 0\/1 running, 1 pending, 1 old still running/);
       expect(result.stderr).toContain('ECS is still rolling out in the background');

@@ -15,6 +15,9 @@ HTTP 500 and the old scheduler ran EC2 services on no host at all. Here:
   Y`, `!=`, `in [..]`, `=~`); among the instances that fit, the one with the most free memory. When none fits, the
   reason is worded as ECS words its service event.
 * Dynamic host ports (hostPort 0 in bridge mode) come from 32768..60999 per instance.
+* UpdateContainerAgent (moto: not implemented, HTTP 500): a host registers with agent REGISTERED_AGENT; an update
+  goes PENDING -> STAGING -> STAGED -> UPDATING -> UPDATED in about 1.5 s and leaves LATEST_AGENT; a host already on
+  it answers NoUpdateAvailableException, one being updated UpdateInProgressException, as ECS does.
 """
 
 import json
@@ -25,6 +28,9 @@ from typing import Any
 log = logging.getLogger("testbed.hosts")
 
 OS_OVERHEAD = 0.10
+REGISTERED_AGENT = "1.88.0"  # what a new host runs; UpdateContainerAgent brings it to LATEST_AGENT
+LATEST_AGENT = "1.89.0"
+AGENT_UPDATE_STEPS = (("PENDING", 0.0), ("STAGING", 0.3), ("STAGED", 0.6), ("UPDATING", 0.9), ("UPDATED", 1.5))
 EPHEMERAL_PORTS = range(32768, 61000)
 _CLUSTER_LINE = re.compile(r"ECS_CLUSTER=([^\s\"'\\]+)")
 _ATTRIBUTES_LINE = re.compile(r"ECS_INSTANCE_ATTRIBUTES='(\{.*?\})'")
@@ -147,7 +153,7 @@ def sync_agents(ecs_backend: Any) -> None:
             _set_resource(resources, "MEMORY", memory)
             _set_resource(resources, "CPU", cpu)
         container_instance.attributes.update(config["attributes"])
-        container_instance.version_info = {"agentVersion": "1.89.0", "agentHash": "testbed",
+        container_instance.version_info = {"agentVersion": REGISTERED_AGENT, "agentHash": "testbed",
                                             "dockerVersion": "DockerVersion: 20.10.24"}
         log.info("testbed: %s joined %s (%s MiB, attributes %s)", instance_id, cluster_name, memory,
                  config["attributes"])
@@ -262,3 +268,36 @@ def host_port(ecs_backend: Any, cluster_name: str, container_instance: Any) -> i
         if port not in used:
             return port
     raise RuntimeError("no free dynamic host port")
+
+
+def start_agent_update(container_instance: Any) -> None:
+    """UpdateContainerAgent on one host (call under the lock); raises ECS's exceptions."""
+    import time
+
+    from moto.ecs.exceptions import ECSException
+
+    status = getattr(container_instance, "agent_update_status", None)
+    if status in ("PENDING", "STAGING", "STAGED", "UPDATING"):
+        raise ECSException("UpdateInProgressException", "There is already a current agent update in progress.")
+    if (container_instance.version_info or {}).get("agentVersion") == LATEST_AGENT:
+        raise ECSException("NoUpdateAvailableException", "There is no update available for your container agent.")
+    container_instance.agent_update_status = "PENDING"
+    container_instance.testbed_update_started = time.time()
+
+
+def advance_agent_updates(ecs_backend: Any) -> None:
+    """Moves running agent updates along (every tick)."""
+    import time
+
+    for instances in ecs_backend.container_instances.values():
+        for container_instance in instances.values():
+            started = getattr(container_instance, "testbed_update_started", None)
+            if started is None:
+                continue
+            elapsed = time.time() - started
+            for status, after in AGENT_UPDATE_STEPS:
+                if elapsed >= after:
+                    container_instance.agent_update_status = status
+            if container_instance.agent_update_status == "UPDATED":
+                container_instance.version_info = {**container_instance.version_info, "agentVersion": LATEST_AGENT}
+                container_instance.testbed_update_started = None

@@ -156,6 +156,7 @@ class TaskRun:
         self.simulate = simulate or CONFIG.docker is None
         self.generation = CONFIG.generation
         self.cancelled = False
+        self.reached_running = False
         self.stop_requested = threading.Event()
         self.stop_reason: tuple[str, str, float] | None = None
         self.containers = [ContainerRun(d, m) for d, m in zip(task_definition.container_definitions, task.containers)]
@@ -290,7 +291,11 @@ class TaskRun:
             parameter = ssm_backends[account][region].get_parameter(name if name.startswith("/") else name)
         except Exception:
             return None
-        return None if parameter is None else str(parameter.value)
+        if parameter is None:
+            return None
+        if getattr(parameter, "parameter_type", "") == "SecureString":
+            return str(parameter.decrypt(parameter.value))  # moto keeps SecureStrings as kms:<key>:<value>
+        return str(parameter.value)
 
     def _check_log_groups(self) -> None:
         from moto.logs.models import logs_backends
@@ -483,6 +488,7 @@ class TaskRun:
             if not self._alive():
                 return
             stamp = now()
+            self.reached_running = True
             self.task.last_status = "RUNNING"
             self.task.started_at = self.task.connectivity_at = stamp
             self.task.connectivity = "CONNECTED"
@@ -590,9 +596,13 @@ class TaskRun:
             task.stop_code = code
             task.stopping_at = getattr(task, "stopping_at", None) or stamp
             task.stopped_at = task.execution_stopped_at = stamp
-            # a task the scheduler stopped for failing its health checks stays failed (ServiceSchedulerInitiated)
-            task.testbed_failed = (getattr(task, "testbed_failed", False) or failed
-                                   or code in ("TaskFailedToStart", "EssentialContainerExited"))
+            # What ECS counts as a failed task (Deployment.failedTasks, the circuit breaker): one it could not start,
+            # one that never reached RUNNING, one stopped for failing its health checks (the scheduler marks those).
+            # An essential container that exits AFTER the task was RUNNING is not counted (ECS's stage 1 succeeded;
+            # aws/containers-roadmap#1206), though the task is stopped and the scheduler backs off before the next.
+            task.testbed_failed = (getattr(task, "testbed_failed", False) or failed or code == "TaskFailedToStart"
+                                   or (code == "EssentialContainerExited" and not self.reached_running))
+            task.testbed_backoff = task.testbed_failed or code == "EssentialContainerExited"
             for run in self.containers:
                 run.model.last_status = "STOPPED"
                 if run.started and run.model.exitCode is None:

@@ -2,8 +2,10 @@
 
 Every TICK_SECONDS, under the server's request lock, for every ACTIVE service of every account/region:
   1. the emulated ECS agent registers the cluster's EC2 hosts (ecs_hosts.py);
-  2. tasks that stopped since the last tick are accounted: a failed one (it could not start, or an essential
-     container exited) counts in its deployment's failedTasks, and the next launch waits a moment, as ECS backs off;
+  2. tasks that stopped since the last tick are accounted: a failed one (it could not start, never reached RUNNING,
+     or failed its health checks) counts in its deployment's failedTasks and the circuit breaker's count (which a
+     healthy task resets: resetOnHealthyTask); one whose essential container exited after RUNNING is not a failure to
+     ECS (aws/containers-roadmap#1206). After either, the next launch waits a moment, as ECS backs off;
   3. tasks past the health-check grace period whose load-balancer target is unhealthy, or whose essential container
      health check fails, are stopped (`Task failed ELB health checks in (target-group <arn>)`, `Task failed
      container health checks`) and count as failed;
@@ -39,6 +41,7 @@ RELAUNCH_AFTER_FAILURE_SECONDS = 1.0
 MAX_STOPPED_TASKS_PER_SERVICE = 100
 MAX_EVENTS = 100
 DEFAULT_GRACE_SECONDS = 0.0
+STABLE_SECONDS = 20.0  # on AWS's clock (x timeScale): how long a task without health checks must run to count as up
 
 
 def add_event(service: Any, message: str) -> None:
@@ -244,6 +247,7 @@ def _matching_rule(behaviour: dict[str, Any], task: Any) -> tuple[dict[str, Any]
 def stop_task(backend: Any, task: Any, reason: str, code: str, behaviour: dict[str, Any], service: Any = None,
               failed: bool = False) -> None:
     """Stops a task as ECS does: its load-balancer targets drain first, then SIGTERM/SIGKILL (ecs_runtime)."""
+    log.info("stopping task %s (%s): %s", task.id, code, reason)
     scale = float(behaviour.get("timeScale", 1.0))
     targets = [t for t in elb_targets.targets_of_task(task.task_arn) if t.state != "draining"]
     drain = 0.0
@@ -306,18 +310,27 @@ def _trip(service: Any, primary: dict[str, Any], rollback: bool) -> None:
         add_event(service, f"(service {service.name}) rolling back to deployment {target['id']}.")
 
 
-def _healthy(task: Any) -> bool:
-    """Counts toward minimumHealthyPercent and completion: running, its targets healthy, its health check passing."""
+def _healthy(task: Any, time_scale: float) -> bool:
+    """Counts toward minimumHealthyPercent, completion and the breaker's reset: running, its load-balancer targets
+    healthy, its container health check passing; a task with no health check at all once it has stayed RUNNING for
+    STABLE_SECONDS (a crash loop never reaches a steady state on ECS either)."""
     if task.last_status != "RUNNING" or task.desired_status != "RUNNING":
         return False
     if task.health_status == "UNHEALTHY":
         return False
     run = ecs_runtime.run_of(task)
-    if run is not None and any(c.definition.get("healthCheck") and ecs_runtime.essential(c.definition)
-                               for c in run.containers) and task.health_status != "HEALTHY":
+    checked = run is not None and any(c.definition.get("healthCheck") and ecs_runtime.essential(c.definition)
+                                      for c in run.containers)
+    if checked and task.health_status != "HEALTHY":
         return False
     targets = elb_targets.targets_of_task(task.task_arn)
-    return all(t.state == "healthy" for t in targets) and (bool(targets) or not getattr(task, "testbed_needs_targets", False))
+    needs_targets = getattr(task, "testbed_needs_targets", False)
+    if targets or needs_targets:
+        return bool(targets) and all(t.state == "healthy" for t in targets)
+    if checked or run is None or run.simulate:
+        return True
+    started = task.started_at.timestamp() if getattr(task, "started_at", None) else time.time()
+    return time.time() - started >= STABLE_SECONDS * time_scale
 
 
 def _percentages(service: Any) -> tuple[int, int]:
@@ -341,21 +354,22 @@ def _account_stopped(service: Any, tasks: list[Any], by_id: dict[str, Any]) -> N
         if task.last_status != "STOPPED" or getattr(task, "testbed_counted", True):
             continue
         task.testbed_counted = True
-        if getattr(task, "testbed_failed", False):
+        if getattr(task, "testbed_backoff", False) or getattr(task, "testbed_failed", False):
             state["steady"] = False
             state["next_launch"] = time.time() + RELAUNCH_AFTER_FAILURE_SECONDS
+        if getattr(task, "testbed_failed", False):
             if task.started_by in by_id:
                 by_id[task.started_by]["failedTasks"] += 1
                 breaker_counts[task.started_by] = breaker_counts.get(task.started_by, 0) + 1
 
 
-def _reset_on_healthy(service: Any, primary: dict[str, Any], live: list[Any]) -> None:
+def _reset_on_healthy(service: Any, primary: dict[str, Any], live: list[Any], scale: float) -> None:
     """ECS's resetOnHealthyTask (default true): a task of the deployment that reaches a healthy state resets the
     circuit breaker's failure count to 0 (failedTasks, which DescribeServices shows, keeps counting)."""
     config = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
     if str(config.get("resetOnHealthyTask", True)).lower() == "false":
         return
-    if any(t.started_by == primary["id"] and _healthy(t) for t in live):
+    if any(t.started_by == primary["id"] and _healthy(t, scale) for t in live):
         shim_ecs.state_of(service).setdefault("breaker_counts", {})[primary["id"]] = 0
 
 
@@ -420,20 +434,25 @@ def _retire(backend: Any, service: Any, primary: dict[str, Any], live: list[Any]
     mine = [t for t in live if t.started_by == primary["id"]]
     others = [t for t in live if t.started_by != primary["id"]]
     _maximum, minimum = _percentages(service)
+    scale = float(behaviour.get("timeScale", 1.0))
     min_healthy = math.ceil(service.desired_count * minimum / 100)
-    healthy_total = sum(1 for t in live if _healthy(t))
+    healthy_total = sum(1 for t in live if _healthy(t, scale))
     stoppable = max(healthy_total - min_healthy, 0)
     retired = []
     # never-healthy tasks of older deployments go first and freely; healthy ones only above the minimum
-    for task in sorted(others, key=lambda t: (_healthy(t), t.created_at)):
-        if not _healthy(task):
+    for task in sorted(others, key=lambda t: (_healthy(t, scale), t.created_at)):
+        if not _healthy(task, scale):
             retired.append(task)
         elif stoppable > 0:
             stoppable -= 1
             retired.append(task)
     surplus = len(mine) - service.desired_count
     if surplus > 0:
-        retired += sorted(mine, key=lambda t: (_healthy(t), t.created_at), reverse=False)[:surplus]
+        retired += sorted(mine, key=lambda t: (_healthy(t, scale), t.created_at), reverse=False)[:surplus]
+    if retired:
+        log.info("retiring %s: healthy %s of %s live, minimum %s, desired %s, config %s", [t.id[:8] for t in retired],
+                 healthy_total, len(live), min_healthy, service.desired_count,
+                 getattr(service, "deployment_configuration", None))
     for task in retired:
         deployment = task.started_by if task.started_by != primary["id"] else primary["id"]
         stop_task(backend, task, f"Scaling activity initiated by (deployment {deployment})",
@@ -460,12 +479,13 @@ def drive(backend: Any, service: Any, behaviour: dict[str, Any]) -> None:
     if primary is None:
         return
     state = shim_ecs.state_of(service)
+    scale = float(behaviour.get("timeScale", 1.0))
     by_id = {d["id"]: d for d in service.deployments}
     _account_stopped(service, tasks, by_id)
     _health_stops(backend, service, live, behaviour)
     live = [t for t in live if t.desired_status == "RUNNING" and t.last_status != "STOPPED"]
 
-    _reset_on_healthy(service, primary, live)
+    _reset_on_healthy(service, primary, live, scale)
     breaker = _breaker(behaviour, service)
     count = state.setdefault("breaker_counts", {}).get(primary["id"], 0)
     if breaker and primary["rolloutState"] == "IN_PROGRESS" and count >= breaker["threshold"]:
@@ -485,7 +505,7 @@ def drive(backend: Any, service: Any, behaviour: dict[str, Any]) -> None:
     _count(service, not_stopped)
     mine = [t for t in not_stopped if t.started_by == primary["id"] and t.desired_status == "RUNNING"]
     others = [t for t in not_stopped if t.started_by != primary["id"] or t.desired_status != "RUNNING"]
-    healthy_mine = sum(1 for t in mine if _healthy(t))
+    healthy_mine = sum(1 for t in mine if _healthy(t, scale))
     settled = healthy_mine == service.desired_count == len(mine) and not others
     if settled and primary["rolloutState"] == "IN_PROGRESS":
         primary["rolloutState"] = "COMPLETED"
@@ -554,6 +574,7 @@ def tick() -> None:
                 drive(backend, service, behaviour)
             except Exception:  # keep scheduling the other services; the log says what broke
                 log.exception("testbed scheduler: service %s failed", getattr(service, "name", "?"))
+        ecs_hosts.advance_agent_updates(backend)
         ecs_hosts.refresh_counts(backend)
         _recount_clusters(backend)
 

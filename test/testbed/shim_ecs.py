@@ -98,8 +98,8 @@ def validate_behaviour(body: Any) -> dict[str, Any]:
     breaker = result["circuitBreaker"]
     if breaker is not None and (not isinstance(breaker, dict) or set(breaker) - {"rollback", "threshold"}):
         raise ValueError("circuitBreaker must be null or {rollback: boolean, threshold: number}")
-    if not isinstance(result["pendingSeconds"], (int, float)) or not 0 <= result["pendingSeconds"] <= 60:
-        raise ValueError("pendingSeconds must be a number between 0 and 60")
+    if not isinstance(result["pendingSeconds"], (int, float)) or not 0 <= result["pendingSeconds"] <= 3600:
+        raise ValueError("pendingSeconds must be a number between 0 and 3600")
     if not isinstance(result["timeScale"], (int, float)) or not 0.001 <= result["timeScale"] <= 1:
         raise ValueError("timeScale must be a number between 0.001 and 1")
     return result
@@ -232,6 +232,40 @@ def state_of(service: Any) -> dict[str, Any]:
     return service.testbed_state
 
 
+SERVICE_EXTRAS = {
+    "deploymentConfiguration": "deployment_configuration",
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "enableExecuteCommand": "enable_execute_command",
+    "placementConstraints": "placement_constraints",
+    "placementStrategy": "placement_strategy",
+    "capacityProviderStrategy": "capacity_provider_strategy",
+}
+
+
+def _patch_service_extras() -> None:
+    """CreateService/UpdateService through the API keep what moto drops (deploymentConfiguration with the circuit
+    breaker, the health-check grace period, enableExecuteCommand, placement), as the CloudFormation path does."""
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    for action in ("create_service", "update_service"):
+        original = getattr(EC2ContainerServiceResponse, action)
+
+        def wrapped(self: Any, _original: Any = original) -> Any:
+            result = _original(self)
+            service = getattr(result, "result", {}).get("service") if hasattr(result, "result") else None
+            if service is None:
+                cluster = self._get_param("cluster", "default").split("/")[-1]
+                name = (self._get_param("serviceName") or self._get_param("service") or "").split("/")[-1]
+                service = self.ecs_backend.services.get(f"{cluster}:{name}")
+            for key, attribute in SERVICE_EXTRAS.items():
+                value = self._get_param(key)
+                if value is not None and service is not None:
+                    setattr(service, attribute, value)
+            return result
+
+        setattr(EC2ContainerServiceResponse, action, wrapped)
+
+
 def _patch_service_api() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
@@ -286,6 +320,7 @@ def _patch_service_api() -> None:
             tasks = [t for t in tasks if t.group == f"service:{name}"]
         return tasks
 
+    _patch_service_extras()
     EC2ContainerServiceBackend.create_service = create_service  # type: ignore[method-assign]
     EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
     EC2ContainerServiceBackend.list_tasks = list_tasks  # type: ignore[method-assign]
@@ -295,6 +330,7 @@ def _patch_service_api() -> None:
 # moto: RunTask(EC2) without container instances -> HTTP 500 (`No instances found in cluster`), places on any instance
 # with room but ignores placement constraints, answers `failures: []` always and starts tasks RUNNING with nothing
 # behind them; StopTask marks a task STOPPED on the spot; enableExecuteCommand is dropped.
+# UpdateContainerAgent is not implemented (HTTP 500): emulated in ecs_hosts.py.
 # patch: tasks are placed like service tasks (ecs_hosts.py: memory, ports, memberOf constraints; no container
 # instance at all -> InvalidParameterException `No Container Instances were found in your cluster.`, no room ->
 # a `RESOURCE:MEMORY` failure as ECS answers), start PENDING and run as containers (ecs_runtime.py) with the
@@ -374,6 +410,18 @@ def _patch_task_api() -> None:
         )
         return ActionResult({"tasks": tasks, "failures": getattr(self.ecs_backend, "testbed_run_task_failures", [])})
 
+    def update_container_agent_response(self: Any) -> ActionResult:
+        import ecs_hosts
+
+        cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+        wanted = str(self._get_param("containerInstance") or "").split("/")[-1]
+        instance = self.ecs_backend.container_instances.get(cluster.name, {}).get(wanted)
+        if instance is None:
+            raise InvalidParameterException("The referenced container instance was not found.")
+        ecs_hosts.start_agent_update(instance)
+        return ActionResult({"containerInstance": instance})
+
+    EC2ContainerServiceResponse.update_container_agent = update_container_agent_response  # type: ignore[attr-defined]
     EC2ContainerServiceBackend.run_task = run_task  # type: ignore[method-assign]
     EC2ContainerServiceBackend.stop_task = stop_task  # type: ignore[method-assign]
     EC2ContainerServiceResponse.run_task = run_task_response  # type: ignore[method-assign]
