@@ -1,8 +1,10 @@
 // Golden service templates: each test/golden/service/<case>/input.json (configuration + facts) must render exactly
-// template.json. `UPDATE_GOLDEN=1 npx vitest run test/golden/service.test.ts` rewrites them after a deliberate change.
+// template.json. `UPDATE_GOLDEN=1 npx vitest run test/golden/service.test.ts` rewrites them after a deliberate change
+// (refused when CI is set).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shouldRewriteGolden } from './rewrite.js';
 import { parseServiceConfig } from '../../src/core/config/service.js';
 import { serviceTemplate } from '../../src/core/templates/service.js';
 import type { ServiceFacts } from '../../src/core/templates/service.js';
@@ -28,7 +30,7 @@ describe('golden service templates', () => {
   it.each(cases)('%s', (name) => {
     const rendered = renderCase(name);
     const file = join(root, name, 'template.json');
-    if (process.env.UPDATE_GOLDEN === '1') {
+    if (shouldRewriteGolden()) {
       writeFileSync(file, `${JSON.stringify(rendered, null, 2)}\n`);
     }
     expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);

@@ -180,9 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     import ecs_scheduler
     import elb_targets
     import shim_cfn
+    import shim_ec2_cfn
     import shim_ecr
     import shim_ecs
     import shim_ecs_cfn
+    import shim_ssm
     import shim_stack_updates
     from moto.cloudformation import parsing  # noqa: F401  (imports every CFN model before the stubs)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -191,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_patches:
         logging.getLogger("testbed").warning("testbed: --no-patches: plain moto, no scheduler, no ECR registry")
     else:
-        for module in (shim_cfn, shim_ecs_cfn, shim_stack_updates, shim_ecs):
+        for module in (shim_cfn, shim_ec2_cfn, shim_ecs_cfn, shim_stack_updates, shim_ssm, shim_ecs):
             PATCHES.extend(module.apply())
     if args.ecr_registry and not args.no_patches:
         ECR = shim_ecr.EcrRegistry(LOCK, args.port, args.ecr_registry)

@@ -1,17 +1,18 @@
-"""CloudFormation/EC2 patches 1-4 for moto 5.2.1: templates moto cannot create (test harness only; README).
+"""CloudFormation/EC2 patches 1, 2 and 4 for moto 5.2.1: templates moto cannot create (test harness only; README).
 
 Each patch says what moto does wrong and what the patch does instead. All of them were found by running the
 real Cloudlift templates against moto (shared/spec/testbed.md sections 2.1, 2.2 and 5.5). The product code never
 knows about any of this: it talks to this server exactly as it would talk to AWS.
 """
 
-import copy
 import logging
 import re
 import secrets
 from typing import Any
 
 import yaml
+
+import cfn_schemas
 
 log = logging.getLogger("testbed.cfn")
 
@@ -52,28 +53,44 @@ def _patch_yaml() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# 2. Stub models for resource types moto's CloudFormation does not implement.
+# 2. Resource types: stub models for the real types moto does not implement, and CloudFormation's type checks.
 # moto: logs `No Moto CloudFormation support for <type>`, creates nothing, lists a row with empty LogicalResourceId
 # and ResourceType, drops Outputs that Ref them, and answers HTTP 500 to a GetAtt on one in Outputs
-# (`'NoneType' object has no attribute 'has_cfn_attr'`; Cloudlift's `CloudmapId = GetAtt Cloudmap.Id`).
-# patch: a stub model per type (explicit list below, plus any other unknown `AWS::` type on demand) that has a
-# plausible physical id, answers every GetAtt, and shows up in ListStackResources with its real type and
-# logical id. `AWS::CloudWatch::Alarm` stubs also put the alarm into moto's CloudWatch backend (DescribeAlarms
-# sees it) and delete it again with the stack.
+# (`'NoneType' object has no attribute 'has_cfn_attr'`; Cloudlift's `CloudmapId = GetAtt Cloudmap.Id`). It does the
+# same for a type that does not exist at all (`AWS::Foo::Bar`, a typo). It checks a GetAtt attribute only against
+# what its own model implements (an attribute AWS has but the model lacks is refused, one the model answers is taken
+# whatever AWS says), naming the type instead of the resource (`resource Topic does not support ...`).
+# patch: a stub model per type of the explicit STUB_TYPES list (real types the Cloudlift templates, ours and the
+# original's, use and moto lacks) with a plausible physical id, every GetAtt the type really has answered, and a row
+# in ListStackResources with its real type and logical id; `AWS::CloudWatch::Alarm` stubs also put the alarm into
+# moto's CloudWatch backend (DescribeAlarms sees it) and delete it again. CreateStack, CreateChangeSet and
+# UpdateStack check the template first, as CloudFormation does, against its provider schemas (cfn_schemas.py):
+# a type CloudFormation does not know -> ValidationError `Template format error: Unrecognized resource types:
+# [AWS::Foo::Bar]`; `Fn::GetAtt` on a missing resource or an attribute its type does not have (stub types too) ->
+# `Template error: instance of Fn::GetAtt references undefined resource X` / `Template error: resource X does not
+# support attribute type Y in Fn::GetAtt`. A real type that is neither modelled by moto nor stubbed is refused
+# with a testbed message naming STUB_TYPES (rather than silently created as nothing).
 # --------------------------------------------------------------------------------------------------------------
 STUB_TYPES = {
     # type: (name property, physical id prefix)
+    # alarms of both templates (cluster CPU/memory, service CPU/memory/no-tasks, ALB 5xx/unhealthy/rejected)
     "AWS::CloudWatch::Alarm": ("AlarmName", ""),
+    # service autoscaling (autoscaling option of service templates)
     "AWS::ApplicationAutoScaling::ScalableTarget": ("", ""),
     "AWS::ApplicationAutoScaling::ScalingPolicy": ("PolicyName", ""),
+    # cluster fleet scaling policies (environment template)
     "AWS::AutoScaling::ScalingPolicy": ("", ""),
+    # ECS capacity providers (Fargate/EC2 capacity of an environment)
     "AWS::ECS::CapacityProvider": ("Name", ""),
     "AWS::ECS::ClusterCapacityProviderAssociations": ("", ""),
+    # Cloud Map: the environment's namespace (`CloudmapId` output) and the services' registries (metrics ports)
     "AWS::ServiceDiscovery::PrivateDnsNamespace": ("", "ns-"),
     "AWS::ServiceDiscovery::PublicDnsNamespace": ("", "ns-"),
     "AWS::ServiceDiscovery::HttpNamespace": ("", "ns-"),
     "AWS::ServiceDiscovery::Service": ("", "srv-"),
+    # the environment's cache subnet group
     "AWS::ElastiCache::SubnetGroup": ("CacheSubnetGroupName", ""),
+    # standalone egress rules (security groups of hand-written test templates)
     "AWS::EC2::SecurityGroupEgress": ("", "sgr-"),
 }
 
@@ -207,10 +224,6 @@ def _patch_stub_models() -> None:
     def resource_class_from_type(resource_type: str) -> Any:
         if resource_type in STUB_TYPES:
             return _stub_class(resource_type)
-        if resource_type.startswith("AWS::") and resource_type not in parsing.NULL_MODELS:
-            if resource_type not in parsing.get_model_map():
-                log.warning("testbed: stub model for unsupported type %s", resource_type)
-                return _stub_class(resource_type)
         return original(resource_type)
 
     parsing.resource_class_from_type = resource_class_from_type
@@ -220,43 +233,80 @@ def _patch_stub_models() -> None:
         cached.cache_clear()
 
 
-# --------------------------------------------------------------------------------------------------------------
-# 3. Security group ingress without ports.
-# moto: an inline `SecurityGroupIngress` rule with `IpProtocol: -1` and no FromPort/ToPort (Cloudlift's hosts and
-# databases groups) raises `KeyError: 'FromPort'` -> HTTP 500. AWS treats the missing ports as "all" (-1).
-# patch: default FromPort/ToPort to -1 before moto sees the rule (standalone SecurityGroupIngress too).
-# --------------------------------------------------------------------------------------------------------------
-def _patch_security_groups() -> None:
-    from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupIngress
+def _get_atts(node: Any) -> list[tuple[str, Any]]:
+    """Every `Fn::GetAtt` [resource, attribute] pair in a template fragment (attributes may be intrinsics)."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, list):
+        for child in node:
+            found.extend(_get_atts(child))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::GetAtt":
+                pair = value.split(".", 1) if isinstance(value, str) else value
+                if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
+                    found.append((pair[0], pair[1]))
+                found.extend(_get_atts(value))
+            else:
+                found.extend(_get_atts(value))
+    return found
 
-    def with_default_ports(rule: dict[str, Any]) -> dict[str, Any]:
-        rule = dict(rule)
-        rule.setdefault("FromPort", -1)
-        rule.setdefault("ToPort", -1)
-        return rule
 
-    original_sg = SecurityGroup.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+def check_template(template: dict[str, Any], region: str) -> None:
+    """Refuses what CloudFormation refuses before creating anything: unknown types, bad Fn::GetAtt (patch 2)."""
+    from moto.cloudformation import parsing
+    from moto.cloudformation.exceptions import ValidationError
 
-    def create_sg(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
-        cloudformation_json = copy.deepcopy(cloudformation_json)
-        properties = cloudformation_json.setdefault("Properties", {})
-        properties["SecurityGroupIngress"] = [
-            with_default_ports(rule) for rule in properties.get("SecurityGroupIngress", []) or []
-        ]
-        return original_sg(cls, resource_name, cloudformation_json, *args, **kwargs)
+    resources = template.get("Resources") or {}
+    if not isinstance(resources, dict):
+        return
+    types = [str(r.get("Type")) for r in resources.values() if isinstance(r, dict) and r.get("Type") is not None]
+    unknown = list(dict.fromkeys(t for t in types if not cfn_schemas.is_known_type(region, t)))
+    if unknown:
+        raise ValidationError(message=f"Template format error: Unrecognized resource types: [{', '.join(unknown)}]")
+    unmodelled = sorted(
+        t for t in set(types)
+        if t.startswith("AWS::") and t not in STUB_TYPES and t not in parsing.NULL_MODELS
+        and t != "AWS::CloudFormation::CustomResource" and t not in parsing.get_model_map()
+    )
+    if unmodelled:
+        raise ValidationError(
+            message=f"testbed: moto does not implement {', '.join(unmodelled)} (real CloudFormation types): add them "
+            "to STUB_TYPES in test/testbed/shim_cfn.py (patch 2) if a template under test needs them"
+        )
+    sections = [resources, template.get("Outputs") or {}]
+    for name, attribute in _get_atts(sections):
+        resource = resources.get(name)
+        if not isinstance(resource, dict):
+            raise ValidationError(
+                message=f"Template error: instance of Fn::GetAtt references undefined resource {name}"
+            )
+        if isinstance(attribute, str) and not cfn_schemas.supports_attribute(region, str(resource.get("Type")),
+                                                                            attribute):
+            raise ValidationError(
+                message=f"Template error: resource {name} does not support attribute type {attribute} in Fn::GetAtt"
+            )
 
-    SecurityGroup.create_from_cloudformation_json = classmethod(create_sg)  # type: ignore[method-assign]
 
-    original_ingress = SecurityGroupIngress.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+def _patch_template_checks() -> None:
+    from moto.cloudformation.models import CloudFormationBackend, Stack
 
-    def create_ingress(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
-        cloudformation_json = copy.deepcopy(cloudformation_json)
-        properties = cloudformation_json.setdefault("Properties", {})
-        if str(properties.get("IpProtocol")) == "-1":
-            properties.update(with_default_ports(properties))
-        return original_ingress(cls, resource_name, cloudformation_json, *args, **kwargs)
+    def checked(method: Any, template_arg: str, position: int) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            template = kwargs.get(template_arg, args[position] if len(args) > position else None)
+            if isinstance(template, str) and template:
+                parsed = Stack.parse_template(template)
+                if isinstance(parsed, dict):
+                    check_template(parsed, self.region_name)
+            return method(self, *args, **kwargs)
 
-    SecurityGroupIngress.create_from_cloudformation_json = classmethod(create_ingress)  # type: ignore[method-assign]
+        return wrapper
+
+    CloudFormationBackend.create_stack = checked(CloudFormationBackend.create_stack, "template", 1)
+    CloudFormationBackend.create_change_set = checked(CloudFormationBackend.create_change_set, "template", 2)
+    CloudFormationBackend.update_stack = checked(CloudFormationBackend.update_stack, "template", 1)
+
+
+# 3. Security groups: shim_ec2_cfn.py.
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -280,9 +330,10 @@ def _patch_ebs_default_size() -> None:
 
 
 def apply() -> list[str]:
-    """Installs patches 1-4; returns their names for the health route."""
+    """Installs patches 1, 2 and 4; returns their names for the health route."""
     _patch_yaml()
     _patch_stub_models()
-    _patch_security_groups()
+    _patch_template_checks()
     _patch_ebs_default_size()
-    return ["1 yaml-tags", "2 stub-models", "3 sg-ingress-ports", "4 ebs-default-size"]
+    cfn_schemas.warm_up()
+    return ["1 yaml-tags", "2 stub-models", "4 ebs-default-size"]

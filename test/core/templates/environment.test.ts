@@ -60,6 +60,21 @@ describe("environment template: the original's names and values", () => {
       'category', 'environment', 'Team', 'Name',
     ]); // prettier-ignore
     expect(props(template, 'testEnvVpc').Tags[2]).toEqual({ Key: 'Team', Value: 'platform-team' });
+    // Where troposphere sorted the keys by code point (upper case first), as the original's templates show.
+    for (const id of ['testEnvCloudmap', 'SGInternalALB1TestEnv', 'SGPublicALB1TestEnv']) {
+      expect(props(template, id).Tags.map((tag: { Key: string }) => tag.Key)).toEqual([
+        'Name', 'Team', 'category', 'environment',
+      ]); // prettier-ignore
+    }
+  });
+
+  it('takes subnets in natural key order, whatever order the stored map lists them in', () => {
+    const reordered = bothFleetsDocument() as { vpc: { subnets: Record<string, Record<string, unknown>> } };
+    for (const side of ['public', 'private']) {
+      const subnets = reordered.vpc.subnets[side] ?? {};
+      reordered.vpc.subnets[side] = { 'subnet-2': subnets['subnet-2'], 'subnet-1': subnets['subnet-1'] };
+    }
+    expect(build('test-env', reordered)).toEqual(template);
   });
 
   it('builds the cluster ALBs with generate_pascalcase_name ids', () => {
@@ -76,9 +91,15 @@ describe("environment template: the original's names and values", () => {
       { IpProtocol: 'tcp', FromPort: '443', ToPort: '443', CidrIp: '0.0.0.0/0' },
     ]);
     expect(sg.SecurityGroupEgress).toEqual([{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }]);
-    expect(props(template, 'InternalALB1TestEnvToEC2HostsIngress')).toMatchObject({
-      SourceSecurityGroupId: { Ref: 'SGInternalALB1TestEnv' }, GroupId: { Ref: 'SecurityGroupEc2Hosts' }, IpProtocol: '-1',
-    }); // prettier-ignore
+    // FromPort/ToPort are create-only: without the original's '-1' both rules would be replaced on update.
+    for (const id of ['InternalALB1TestEnvToEC2HostsIngress', 'PublicALB1TestEnvToEC2HostsIngress']) {
+      expect(props(template, id)).toMatchObject({
+        GroupId: { Ref: 'SecurityGroupEc2Hosts' }, IpProtocol: '-1', FromPort: '-1', ToPort: '-1',
+      }); // prettier-ignore
+    }
+    expect(props(template, 'InternalALB1TestEnvToEC2HostsIngress').SourceSecurityGroupId).toEqual({
+      Ref: 'SGInternalALB1TestEnv',
+    });
     expect(props(template, 'HttpListenerPublic1TestEnv').DefaultActions).toEqual([
       { Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_301', Protocol: 'HTTPS', Port: '443' } },
     ]);
@@ -151,7 +172,7 @@ describe("environment template: the original's names and values", () => {
     expect(template.Outputs?.CloudliftOptions?.Value).toBe(
       '{"env": "test-env", "min_instances": "1", "max_instances": "5", "spot_min_instances": "1", ' +
         '"spot_max_instances": "5", "instance_types": "t2.micro,m5.xlarge", "key_name": "staging-key", ' +
-        '"cloudlift_version": "9.9.9"}',
+        '"cloudlift_version": "2.1.1", "rendered_by": "cloudlift-ts 9.9.9"}',
     );
   });
 });

@@ -59,6 +59,11 @@ describe('service template options', () => {
     expect(container(template, 'Worker')).toMatchObject({ MemoryReservation: 333, Memory: 500 });
   });
 
+  it('marks the main container essential with a boolean, as the original (a string fails its deploy_service)', () => {
+    const template = render({ Worker: { command: null, memory_reservation: 128 } });
+    expect(container(template, 'Worker').Essential).toBe(true);
+  });
+
   it('cpu_reservation gives an EC2 task-level CPU of 125 %, rounded half to even like Python', () => {
     expect([ec2TaskCpu(128), ec2TaskCpu(130), ec2TaskCpu(134), ec2TaskCpu(410), ec2TaskCpu(4096)]).toEqual([
       '160',
@@ -137,6 +142,28 @@ describe('service template options', () => {
     expect(container(defaulted, 'W').DependsOn).toEqual([
       { ContainerName: 'fluentbit-firelens-sidecar', Condition: 'START' },
     ]);
+  });
+
+  it('the FireLens task role may assume fluentbit_config.env.kinesis_role_arn, where it is written (quirk #4)', () => {
+    const router = {
+      name: 'fluentbit-firelens-sidecar',
+      image_uri: 'amazon/aws-for-fluent-bit:stable',
+      memory_reservation: 100,
+      essential: true,
+    };
+    const statement = (defaults: Record<string, unknown>) =>
+      props(
+        render(
+          { Events: { command: null, memory_reservation: 64, logging: 'awsfirelens', sidecars: [router] } },
+          { environmentDefaults: defaults },
+        ),
+        'EventsRole',
+      ).Policies[0].PolicyDocument.Statement[0];
+    const role = 'arn:aws:iam::123456789012:role/firehose-writer';
+    expect(statement({ fluentbit_config: { env: { kinesis_role_arn: role } } }).Resource).toEqual([role]);
+    // The original read service_defaults.env, which only hand-edited records have; an empty value means any role.
+    expect(statement({ env: { kinesis_role_arn: role } }).Resource).toEqual([role]);
+    expect(statement({ fluentbit_config: { env: { kinesis_role_arn: '' } } }).Resource).toEqual(['*']);
   });
 
   it('refuses awsfirelens without the log router sidecar', () => {

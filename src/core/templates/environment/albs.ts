@@ -28,23 +28,28 @@ function addAlbSecurityGroup(build: Build, scheme: ClusterAlbScheme, network: Ne
     ],
     securityGroupEgress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }],
   });
+  // The original's order (troposphere sorted these keys by code point: upper case first).
   setTags(group, [
+    ['Name', albIds.securityGroup],
+    ['Team', team],
     ['category', 'cluster'],
     ['environment', env],
-    ['Team', team],
-    ['Name', albIds.securityGroup],
   ]);
   // The original wrote the ports as strings.
   for (const [index, port] of ['80', '443'].entries()) {
     rawProperty(group, `SecurityGroupIngress.${index}.FromPort`, port);
     rawProperty(group, `SecurityGroupIngress.${index}.ToPort`, port);
   }
-  new cdk.aws_ec2.CfnSecurityGroupIngress(stack, albIds.hostsIngress, {
+  const hostsIngress = new cdk.aws_ec2.CfnSecurityGroupIngress(stack, albIds.hostsIngress, {
     description: `Allow traffic from ${albIds.alb} ALB to EC2Hosts Security Group`,
     groupId: ref(build, ids.hostsSecurityGroup),
     sourceSecurityGroupId: group.ref,
     ipProtocol: '-1',
   });
+  // FromPort/ToPort are create-only: leaving out the original's '-1' would replace both rules of every environment
+  // it created on the first update (and its next update would replace them back).
+  rawProperty(hostsIngress, 'FromPort', '-1');
+  rawProperty(hostsIngress, 'ToPort', '-1');
   addOutput(build, albIds.securityGroupOutput, {
     description: `ID of the ${albIds.securityGroup} security group`,
     value: group.ref,

@@ -16,11 +16,12 @@ export function addLogsAndDiscovery(build: Build, network: Network): void {
     name: cdk.Aws.STACK_NAME,
     vpc: network.vpcRef,
   });
+  // The original's order (troposphere sorted these keys by code point: upper case first).
   setTags(namespace, [
+    ['Name', cdk.Aws.STACK_NAME],
+    ['Team', team],
     ['category', 'services'],
     ['environment', env],
-    ['Team', team],
-    ['Name', cdk.Aws.STACK_NAME],
   ]);
 }
 

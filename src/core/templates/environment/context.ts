@@ -18,7 +18,7 @@ export interface EnvironmentFacts {
    * resize them (the original passed one count to both fleets, Appendix A #18). Missing or 0: the fleet minimum.
    */
   desiredInstances?: { onDemand?: number; spot?: number };
-  /** Stamped into the CloudliftOptions output. */
+  /** This tool's version, named in the CloudliftOptions output (`rendered_by`). */
   cloudliftVersion: string;
 }
 

@@ -1,6 +1,6 @@
-// What an EC2 host runs at boot: the user data and the cfn-init metadata of each fleet's launch template. The texts
-// follow the original's (join the cluster, local dnsmasq DNS cache, SSM agent); they only reach instances launched
-// after a change, and changing them never replaces a resource.
+// What an EC2 host runs at boot: the user data and the cfn-init metadata of each fleet's launch template, as the
+// original wrote them (join the cluster, local dnsmasq DNS cache, SSM agent); the one deliberate difference is the
+// cfn-hup.conf file mode (test/parity/deliberate-differences.ts). They only reach instances launched after a change.
 import type { Fleet } from '../../naming.js';
 import { fleetIds } from '../../naming.js';
 
@@ -50,20 +50,24 @@ const disableStubResolver = [
   'systemctl restart systemd-resolved',
 ].join('\n');
 
-/** Points the host (and bridge-mode containers, through the host's own address) at the local dnsmasq cache. */
+/**
+ * Points the host (and bridge-mode containers, through the host's own address) at the local dnsmasq cache. The text
+ * is the original's, byte for byte: a different script would be a metadata change on every existing launch template.
+ */
 function localNameserverCommand(region: string): string {
   return [
     '',
-    'TOKEN=$(curl -s -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")',
-    'LOCAL_IPV4=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/local-ipv4)',
+    'TOKEN=$(curl -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+    'PRIMARY_IP=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/local-ipv4)',
+    '',
     'unlink /etc/resolv.conf',
+    '',
     'cat <<EOF | tee /etc/resolv.conf',
     'nameserver 127.0.0.1',
-    'nameserver $LOCAL_IPV4',
+    'nameserver $PRIMARY_IP',
     'nameserver 169.254.169.253',
     'nameserver 8.8.8.8',
     `search ${region}.compute.internal`,
-    '',
     'EOF',
     '',
   ].join('\n');

@@ -7,6 +7,7 @@ import type { Build, Network } from './context.js';
 import { addOutput, ref } from './context.js';
 import { fleetEnabled } from './fleets.js';
 import { pythonJson } from '../python-json.js';
+import { originalFormatVersion } from '../../config/versions.js';
 
 /** Parameters: Environment and NotificationSnsArn always; KeyPair, fleet sizes and instance types for EC2. */
 export function addParameters(build: Build): string[] {
@@ -86,10 +87,21 @@ const parameterLabels: Record<string, { default: string }> = {
   VPC: label('Enter the VPC in which you want the environment to be setup'),
 };
 
+/** The tool that rendered a template, as the CloudliftOptions output names it (`cloudlift-ts 0.1.0`). */
+export function renderedBy(version: string): string {
+  return `cloudlift-ts ${version}`;
+}
+
+/**
+ * The CloudliftOptions output: the original's keys and values, `cloudlift_version` being the layout we keep (the
+ * stamp our records carry too), plus `rendered_by`, naming this tool and its version. Our own version under
+ * `cloudlift_version` read as a Cloudlift older than the one that created the stack.
+ */
 function cloudliftOptions(build: Build): string {
   const { env, config, facts } = build;
+  const stamp = { cloudlift_version: originalFormatVersion, rendered_by: renderedBy(facts.cloudliftVersion) };
   if (!isEc2Cluster(config.cluster)) {
-    return pythonJson({ env, cluster_type: 'fargate', cloudlift_version: facts.cloudliftVersion });
+    return pythonJson({ env, cluster_type: 'fargate', ...stamp });
   }
   const cluster = config.cluster;
   return pythonJson({
@@ -100,7 +112,7 @@ function cloudliftOptions(build: Build): string {
     spot_max_instances: String(cluster.spot_max_instances ?? 0),
     instance_types: cluster.instance_type,
     key_name: cluster.key_name,
-    cloudlift_version: facts.cloudliftVersion,
+    ...stamp,
   });
 }
 

@@ -75,9 +75,8 @@ export function standardTags(build: Build): TagPair[] {
 }
 
 /**
- * Writes a property with the exact JSON type the original used where CDK's typing would change it (`Essential:
- * "true"`, alarm thresholds as strings). Changing them would be a template change on an existing stack, and a
- * changed container definition replaces the task definition.
+ * Writes a property with the exact JSON type the original used where CDK's typing would change it (alarm thresholds
+ * and the Cloud Map record TTL as strings). Changing them would be a template change on every existing stack.
  */
 export function keepOriginalLiteral(resource: CfnResource, path: string, value: string): void {
   resource.addPropertyOverride(path, value);

@@ -67,6 +67,9 @@ function mainContainer(build: Build, unit: Unit): Container {
   return {
     name: containerName(unit.key),
     image: imageOf(build, unit),
+    // A boolean, as the original wrote it. Where CloudFormation passes a string "true" through (the testbed does),
+    // DescribeTaskDefinition returns it, and the original's deploy_service, which re-registers what it describes,
+    // fails botocore's check: `Invalid type for parameter containerDefinitions[0].essential`.
     essential: true,
     cpu: 0,
     secrets: build.facts.secrets.map(([name, valueFrom]) => ({ name, valueFrom })),
@@ -220,7 +223,6 @@ export function addTaskDefinition(build: Build, unit: Unit): ecs.CfnTaskDefiniti
             },
           ],
   });
-  keepOriginalLiteral(definition, 'ContainerDefinitions.0.Essential', 'true');
   setTags(definition, standardTags(build));
   return definition;
 }
