@@ -151,7 +151,11 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       expect(state.taskDefinition?.taskRoleArn).toBe(templates[logical]?.taskRoleArn);
       expect(state.taskDefinition?.executionRoleArn).toBe(executionRoleArn);
       // the template revision's tags, plus the parameter versions this revision was registered with
-      expect(state.tags.map((t) => t.key).sort()).toEqual(['Team', 'cloudlift:config-versions', 'environment']);
+      expect(state.tags.map((t) => t.key).sort()).toEqual([
+        'Team',
+        'cloudlift:config-versions',
+        'environment',
+      ]);
       expect(result.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
     }
     // the template's revision is kept (the original deregistered it; a rollback needs it)
@@ -282,7 +286,9 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     ]);
     expect(byBranch.code, byBranch.stderr).toBe(0);
     expect(byBranch.stderr).toContain(`Using commit ${sha} for --version release`);
-    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, sha));
+    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+      image(app, sha),
+    );
     const head = git(dir, ['rev-parse', 'HEAD']);
     const missing = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'HEAD']);
     expect(missing.code).toBe(1);
@@ -317,7 +323,10 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       essential: true,
       memoryReservation: 1024,
       secrets: [
-        { name: 'PORT', valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT` },
+        {
+          name: 'PORT',
+          valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT`,
+        },
       ],
       logConfiguration: {
         logDriver: 'awslogs',

@@ -147,7 +147,11 @@ describe('create_service and update_service', () => {
     const web = await ecsView('shop', 'Shop');
     const scale = (desiredCount: number) =>
       web.client.send(
-        new web.sdk.UpdateServiceCommand({ cluster: `cluster-${environment}`, service: web.name, desiredCount }),
+        new web.sdk.UpdateServiceCommand({
+          cluster: `cluster-${environment}`,
+          service: web.name,
+          desiredCount,
+        }),
       );
     await scale(2); // its tasks stay PENDING (see beforeAll)
     const changed = serviceConfig();

@@ -264,5 +264,5 @@ def apply(lock: threading.RLock) -> list[str]:
     LOCK_HOLDER["lock"] = lock
     _patch_describe_target_health()
     _patch_cfn_target_group_attributes()
-    return ["14 elb-target-health"]
+    return ["16 elb-target-health"]
 

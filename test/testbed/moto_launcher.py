@@ -2,12 +2,13 @@
 
 Usage (what `node test/testbed/testbed.mjs start` runs):
     <python with moto 5.2.1> test/testbed/moto_launcher.py [-H HOST] [-p PORT] [-s] [-c CERT -k KEY]
-        [--ecr-registry HOST] [--no-patches]
+        [--ecr-registry HOST] [--docker-host URL] [--no-patches]
 
-The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4),
-shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ecs.py (8, 9, 12) and, with --ecr-registry,
-shim_ecr.py (13: per-process ECR login, pushes stored by the registry front), starts the ECS scheduler thread
-(ecs_scheduler.py), then serves moto as moto_server would, plus these test-only routes:
+The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1, 2, 4),
+shim_ec2_cfn.py (3), shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ssm.py (14), shim_ecs.py (8, 9,
+12, 15), elb_targets.py (16) and, with --ecr-registry, shim_ecr.py (13: per-process ECR login, pushes stored by the
+registry front); with --docker-host, ECS tasks run as containers on that engine (ecs_runtime.py); it starts the ECS
+scheduler thread (ecs_scheduler.py), then serves moto as moto_server would, plus these test-only routes:
 
     GET    /_testbed/health         {"ok": true, "patches": [...], "ecrSync": {...}}
     GET    /_testbed/load-balancers each ALB listener's loopback port (elb_front.py)
@@ -15,9 +16,10 @@ shim_ecr.py (13: per-process ECR login, pushes stored by the registry front), st
     POST   /_testbed/ecs-behaviour  replace them (JSON; documented in shim_ecs.BEHAVIOUR_DOC and the README)
     DELETE /_testbed/ecs-behaviour  back to the defaults
     POST   /_testbed/ecr/access     for registry_proxy.mjs: is this login ours, does the repository exist
+    POST   /_testbed/ecr/manifest   for registry_proxy.mjs: the manifest ECR holds for a tag or digest (pulls)
     POST   /_testbed/ecr/image      for registry_proxy.mjs: store a pushed tag in ECR
 
-`POST /moto-api/reset` also resets the behaviour controls. `--ecr-registry` also marks the process as a user of the
+`POST /moto-api/reset` also resets the behaviour controls and removes this moto's task containers (so does stopping it). `--ecr-registry` also marks the process as a user of the
 machine's registry front (testbed.mjs stops that only when no such moto is left).
 Every request (and every scheduler tick) runs under one lock, so the scheduler never sees half-made state.
 """

@@ -38,7 +38,10 @@ const upstreamPort = Number(option('--upstream-port'));
 const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
 const startedAt = new Date().toISOString();
 // testbed.mjs restarts a front whose code is older than the checkout's (when no other testbed uses it)
-const code = createHash('sha256').update(readFileSync(new URL(import.meta.url))).digest('hex').slice(0, 16);
+const code = createHash('sha256')
+  .update(readFileSync(new URL(import.meta.url)))
+  .digest('hex')
+  .slice(0, 16);
 const accessCache = new Map();
 let pushes = 0;
 

@@ -434,4 +434,4 @@ def apply() -> list[str]:
     _patch_service_api()
     _patch_task_api()
     return ["8 task-resource-fallback", "9 eni-private-dns-name", "12 ecs-deployments-list-tasks",
-            "15 run-stop-task-containers"]
+            "15 run-stop-task-containers-agent-updates"]
