@@ -76,7 +76,10 @@ export function environmentConfig(seed: Seed, options: EnvironmentOptions = {}):
 const seeds = new Map<string, Seed>();
 
 /** Seeds the account and runs `create_environment -e <environment> --config-file ... --yes`. */
-export async function createEnvironment(environment: string, options: EnvironmentOptions = {}): Promise<Seed> {
+export async function createEnvironment(
+  environment: string,
+  options: EnvironmentOptions = {},
+): Promise<Seed> {
   const seed = await seedAccount();
   const dir = mkdtempSync(join(tmpdir(), 'cloudlift-env-'));
   const file = join(dir, `${environment}.json`);
@@ -132,20 +135,23 @@ export function workerService(extra: ServiceConfig = {}): ServiceConfig {
   return { command: null, memory_reservation: 64, ...extra };
 }
 
-/** A Fargate worker (awsvpc, task-level cpu/memory). */
+/** A Fargate worker (awsvpc, task-level cpu/memory; memory_reservation is required by the schema all the same). */
 export function fargateWorker(extra: ServiceConfig = {}): ServiceConfig {
-  return { command: null, fargate: { cpu: 256, memory: 512 }, ...extra };
+  return { command: null, memory_reservation: 64, fargate: { cpu: 256, memory: 512 }, ...extra };
 }
 
 /**
  * The start script of the test image (FROM scratch + a static busybox): prints a start line, then runs what the files
- * in /app/behaviour say (`crash`: a message on stderr and exit 1; `oom`: allocate far past the memory limit;
- * `slow`: sleep N seconds before serving; `unhealthy`: serve, but not the health-check path), serves /www on port 80,
- * and stops cleanly on SIGTERM as a well-behaved app does.
+ * in /app/behaviour say (`crash`: a message on stderr and exit 1; `needs-url`: the file names a variable, and the app
+ * exits 1 unless its value looks like a URL, as an app that checks its configuration at start does; `oom`: allocate
+ * far past the memory limit; `slow`: sleep N seconds before serving; `unhealthy`: serve, but not the health-check
+ * path), serves /www on port 80, and stops cleanly on SIGTERM as a well-behaved app does. Values are never printed.
  */
 const START_SCRIPT = `trap 'echo "app: SIGTERM, stopping"; exit 0' TERM
 echo "app: starting $(cat /app/VERSION) on port 80"
 if [ -f /app/behaviour/crash ]; then echo "boom: $(cat /app/behaviour/crash)" >&2; exit 1; fi
+if [ -f /app/behaviour/needs-url ]; then name=$(cat /app/behaviour/needs-url); eval "value=\\\${$name:-}"
+  case "$value" in *://*) echo "app: $name is set";; *) echo "boom: $name is not a URL" >&2; exit 1;; esac; fi
 if [ -f /app/behaviour/oom ]; then echo "app: loading the whole catalogue into memory"; exec dd if=/dev/zero of=/dev/null bs=512M count=1; fi
 if [ -f /app/behaviour/slow ]; then sleep "$(cat /app/behaviour/slow)"; echo "app: warmed up"; fi
 mkdir -p /srv/www
@@ -180,7 +186,11 @@ export function makeAppDir(app: string, envSample: string, dockerfileExtra = '')
 }
 
 /** Makes the next image behave a certain way (see START_SCRIPT); commit() afterwards. `undefined` removes it. */
-export function setBehaviour(dir: string, name: 'crash' | 'oom' | 'slow' | 'unhealthy', value?: string): void {
+export function setBehaviour(
+  dir: string,
+  name: 'crash' | 'needs-url' | 'oom' | 'slow' | 'unhealthy',
+  value?: string,
+): void {
   const file = join(dir, 'behaviour', name);
   if (value === undefined) {
     execFileSync('rm', ['-f', file]);
@@ -241,7 +251,11 @@ export interface AppOptions {
 }
 
 /** The configuration prepareApp passes to create_service. */
-export function appConfig(app: string, notificationsArn: string, options: AppOptions = {}): Record<string, unknown> {
+export function appConfig(
+  app: string,
+  notificationsArn: string,
+  options: AppOptions = {},
+): Record<string, unknown> {
   const names = options.services ?? ['Web'];
   const services =
     options.config ??
