@@ -72,7 +72,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
   it('failed: a container that exits 1 is stopped after 2 failed tasks, its own crash line is shown, exit 3; the old revision keeps serving', async () => {
     const { app, dir, environment } = await deployedApp('crashy');
     const before = await runningTaskDefinition(app, environment);
-    setBehaviour(dir, 'crash', 'cannot connect to postgres://db.internal:5432');
+    setBehaviour(dir, 'crash', 'the database at db.internal:5432 refused the connection');
     const next = commit(dir, 'needs a database');
     const result = await cloudlift(dir, ['deploy_service', '-e', environment, '--max-failed-tasks', '2']);
     expect(result.code, result.stderr).toBe(3);
@@ -82,7 +82,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
     expect(result.stderr).toContain('The app exited: read its logs');
     // the container's own last lines, read from CloudWatch Logs where the testbed shipped them
     expect(result.stderr).toContain('app: starting v1 on port 80');
-    expect(result.stderr).toContain('boom: cannot connect to postgres://db.internal:5432');
+    expect(result.stderr).toContain('boom: the database at db.internal:5432 refused the connection');
     expect(result.stderr).toContain(
       `try the image locally with \`docker run --rm 123456789012.dkr.ecr.us-east-1.amazonaws.com/crashy-repo:${next}\`.`,
     );
@@ -102,7 +102,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service and rollback verdicts on
     // logs shows what the containers really printed, old and new
     const logs = await cloudlift(dir, ['logs', '-e', environment, '--since', '10m']);
     expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toContain('boom: cannot connect to postgres://db.internal:5432');
+    expect(logs.stdout).toContain('boom: the database at db.internal:5432 refused the connection');
     expect(logs.stdout).toContain('app: starting v1 on port 80');
   });
 
