@@ -494,6 +494,10 @@ class TaskRun:
             self.task.connectivity = "CONNECTED"
             for run in self.containers:
                 run.model.last_status = "RUNNING" if run.started else "PENDING"
+                if getattr(self.task, "enable_execute_command", False) and run.started:
+                    # ECS injects its SSM agent into every container of a task started with exec enabled
+                    run.model.managed_agents = [{"name": "ExecuteCommandAgent", "lastStatus": "RUNNING",
+                                                 "lastStartedAt": stamp}]
             if self.on_running is not None:
                 self.on_running(self)
 

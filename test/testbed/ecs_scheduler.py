@@ -140,6 +140,7 @@ def new_task(backend: Any, cluster_name: str, task_definition: Any, *, group: st
         platform_version=platform_version,
         overrides=overrides,
     )
+    task.id = uuid.uuid4().hex  # ECS task ids are 32 hex digits (moto: a dashed UUID); the ARN follows the id
     now = shim_ecs._now()
     task.last_status = "PENDING"
     task.created_at = now
