@@ -4,14 +4,17 @@
 // its own app (tests run in random order).
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
 import {
+  clusterWebService,
   commit,
   createEnvironment,
   ecsServiceOf,
+  fargateWorker,
   git,
   notDeployedTag,
   prepareApp,
@@ -72,6 +75,18 @@ async function ecrTags(repository: string): Promise<string[]> {
   return (answer.imageDetails ?? []).flatMap((d) => d.imageTags ?? []).sort();
 }
 
+/** GET with a Host header (fetch does not let a caller set it). */
+function httpGet(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
+
 const image = (app: string, tag: string) => `${testbed().registryHost}/${app}-repo:${tag}`;
 
 describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
@@ -92,6 +107,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
         'hello-td',
         'hello-td-config',
         'hello-upload',
+        'hello-shared',
       ],
       { ...process.env, ...cliEnv() },
     );
@@ -401,6 +417,42 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     );
     expect(again.stderr).toContain(`Task definition successfully updated: ${family}:3`);
     expect(`${updated.stdout}${updated.stderr}${again.stdout}${again.stderr}`).not.toContain(secretValue);
+  });
+
+  it('a web service on the environment cluster ALB and a Fargate worker: both roll out, and the shared ALB routes the app host name to the new version', async () => {
+    const environment = 'shared';
+    await createEnvironment(environment);
+    const app = 'hello-shared';
+    const { dir, sha } = await prepareApp(app, environment, {
+      config: { Front: clusterWebService(app), Jobs: fargateWorker() },
+    });
+    const first = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(dir, 'www', 'index.html'), '<h1>hello-shared v2</h1>\n');
+    const next = commit(dir, 'v2 page');
+    const second = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(second.code, second.stderr).toBe(0);
+    for (const logical of ['Front', 'Jobs']) {
+      const state = await serviceState(environment, app, logical);
+      expect(state.taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, next));
+      expect(state.service?.deployments?.map((d) => d.rolloutState)).toEqual(['COMPLETED']);
+      expect(second.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
+    }
+    const jobs = await serviceState(environment, app, 'Jobs');
+    expect([jobs.service?.launchType, jobs.taskDefinition?.networkMode]).toEqual(['FARGATE', 'awsvpc']);
+    // the environment's public cluster ALB (shared by the apps of `shared`) sends hello-shared.example.com here
+    const fronts = (await (await fetch(`${testbed().endpoint}/_testbed/load-balancers`)).json()) as {
+      name: string;
+      listeners: { port: number; loopback: string }[];
+    }[];
+    const https = fronts
+      .find((front) => front.name === 'PublicALB1Shared')
+      ?.listeners.find((listener) => listener.port === 443)?.loopback;
+    const routed = await httpGet(`http://${https}/`, `${app}.example.com`);
+    expect(routed).toEqual({ status: 200, body: '<h1>hello-shared v2</h1>\n' });
+    const other = await httpGet(`http://${https}/`, 'nobody.example.com');
+    expect(other.status).not.toBe(200); // the listener's default action, not this app
+    expect(sha).not.toBe(next);
   });
 
   it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
