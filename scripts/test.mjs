@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: builds, then runs every test — the unit project and the integration project in two shards at once (the
+// `npm test`: builds, then runs every test — the unit project, then the integration project in two shards at once (the
 // integration files wait mostly on containers and the emulator, so two runs share 2 cores well; each shard gets its
 // own moto, the Docker engine and the registry front are shared) — and last the suite-wide secret-leak check, which
 // reads the CLI runs of both shards from one shared log folder. Each run's output is printed when it ends; the last
@@ -47,7 +47,8 @@ function run(name, args) {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('close', (code) => {
-      const summary = /(\d+) passed, (\d+) failed\s*$/.exec(output);
+      // the reporter's line; the testbed's own lines may follow it (its lease is released after the run)
+      const summary = [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
       const result = {
         name,
         code: code ?? 1,
@@ -69,14 +70,15 @@ const integrationFiles = readdirSync(join(root, 'test/integration'))
 const light = integrationFiles.filter((file) => !HEAVY.includes(file));
 const heavy = integrationFiles.filter((file) => HEAVY.includes(file));
 
-const firstWave = [run('unit', ['--project', 'unit'])];
-if (sequential) {
-  firstWave.push(run('integration', ['--project', 'integration', ...integrationFiles]));
-} else {
-  firstWave.push(run('integration, shard A (long deploy files)', ['--project', 'integration', ...heavy]));
-  firstWave.push(run('integration, shard B', ['--project', 'integration', ...light]));
-}
-const results = await Promise.all(firstWave);
+// unit first: it keeps both cores busy on its own (its workers run in parallel) and takes about a minute
+const results = [await run('unit', ['--project', 'unit'])];
+const shards = sequential
+  ? [run('integration', ['--project', 'integration', ...integrationFiles])]
+  : [
+      run('integration, shard A (long deploy files)', ['--project', 'integration', ...heavy]),
+      run('integration, shard B', ['--project', 'integration', ...light]),
+    ];
+results.push(...(await Promise.all(shards)));
 // after every other integration file: the check reads what all of them logged
 results.push(await run('integration, secret-leak check', ['--project', 'integration', LEAK_CHECK]));
 rmSync(runsDir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
+  DescribeLogStreamsCommand,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -212,6 +213,53 @@ describe.skipIf(!dockerTestsRequired())('testbed ECS: tasks are real containers'
     ]);
     expect(messages).toContain('second line');
     expect((lines[2]?.timestamp ?? 0) - (lines[0]?.timestamp ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it('passes entryPoint, workingDirectory, memory limits and cpu shares to the container; awsfirelens and no log configuration ship nothing to CloudWatch', async () => {
+    const definition = await fargate('emu-shape', '', {
+      entryPoint: ['sh', '-c', 'echo "in $(pwd)"; trap "exit 0" TERM; while true; do sleep 1; done'],
+      command: [],
+      workingDirectory: '/tmp',
+      memory: 48,
+      memoryReservation: 32,
+      cpu: 128,
+    });
+    const task = await runTask(definition);
+    await until('RUNNING', async () => (await describeTask(task.taskArn ?? '')).lastStatus === 'RUNNING');
+    const id = run('docker', [
+      'ps',
+      '-q',
+      '--filter',
+      `label=com.amazonaws.ecs.task-arn=${task.taskArn}`,
+    ]).out.trim();
+    const shape = run('docker', [
+      'inspect',
+      '--format',
+      '{{json .Config.Entrypoint}} {{.Config.WorkingDir}} {{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuShares}} {{.HostConfig.NetworkMode}}',
+      id,
+    ]).out.trim();
+    expect(shape).toBe(
+      `["sh","-c","echo \\"in $(pwd)\\"; trap \\"exit 0\\" TERM; while true; do sleep 1; done"] /tmp ${48 * 1024 * 1024} ${32 * 1024 * 1024} 128 none`,
+    );
+    await until('its line in CloudWatch', async () =>
+      (await logLines(`emu-shape/app/${taskId(task.taskArn)}`).catch(() => [])).some(
+        (l) => l.message === 'in /tmp',
+      ),
+    );
+    await ecs().send(new StopTaskCommand({ cluster, task: task.taskArn }));
+    // a FireLens container logs to its router (not CloudWatch directly); one without logConfiguration nowhere
+    for (const [family, logConfiguration] of [
+      ['emu-firelens', { logDriver: 'awsfirelens' as const, options: { Name: 'cloudwatch' } }],
+      ['emu-nolog-at-all', undefined],
+    ] as const) {
+      const quiet = await fargate(family, 'echo not shipped', { logConfiguration });
+      const done = await stopped((await runTask(quiet)).taskArn ?? '');
+      expect(done.containers?.[0]?.exitCode).toBe(0);
+      const streams = await new CloudWatchLogsClient(awsClientConfig()).send(
+        new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: family }),
+      );
+      expect(streams.logStreams ?? []).toEqual([]);
+    }
   });
 
   it('an essential container that exits stops the task with its real exit code', async () => {
