@@ -19,7 +19,7 @@ if (!url) {
 }
 const dnsName = new URL(url).hostname;
 const fronts = await (await fetch(`${process.env.AWS_ENDPOINT_URL}/_testbed/load-balancers`)).json();
-const balancer = fronts.find((front) => front.dnsName === dnsName);
+const balancer = fronts.find((front) => front.dnsName.toLowerCase() === dnsName.toLowerCase()); // DNS ignores case
 const listener =
   balancer?.listeners.find((l) => l.port === (url.startsWith('https:') ? 443 : 80)) ?? balancer?.listeners[0];
 if (!listener) {
