@@ -52,7 +52,13 @@ const proxy = createServer((incoming, outgoing) => {
     const body = Buffer.concat(chunks);
     calls.push(`${serviceOf(incoming.headers)}:${operationOf(incoming.headers, body.toString('utf8'))}`);
     const forward = request(
-      { host: moto.hostname, port: moto.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: moto.hostname,
+        port: moto.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
         answer.pipe(outgoing);
@@ -91,7 +97,11 @@ function cloudlift(dir, args) {
   return new Promise((resolve, reject) => {
     calls = [];
     const begin = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
@@ -172,7 +182,10 @@ async function fixture() {
     const dir = join(scratch, app);
     mkdirSync(dir);
     copyFileSync(existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox', join(dir, 'busybox'));
-    writeFileSync(join(dir, 'start.sh'), 'trap "exit 0" TERM\necho "worker $(cat /VERSION) up"\nwhile true; do sleep 1; done\n');
+    writeFileSync(
+      join(dir, 'start.sh'),
+      'trap "exit 0" TERM\necho "worker $(cat /VERSION) up"\nwhile true; do sleep 1; done\n',
+    );
     writeFileSync(join(dir, 'VERSION'), 'a\n');
     writeFileSync(
       join(dir, 'Dockerfile'),
@@ -185,7 +198,10 @@ async function fixture() {
         { command: null, memory_reservation: 32 },
       ]),
     );
-    writeFileSync(join(scratch, `${app}.json`), JSON.stringify({ notifications_arn: vars.SNS_TOPIC_ARN, services }));
+    writeFileSync(
+      join(scratch, `${app}.json`),
+      JSON.stringify({ notifications_arn: vars.SNS_TOPIC_ARN, services }),
+    );
     const git = (...args) =>
       execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
         cwd: dir,
@@ -199,7 +215,14 @@ async function fixture() {
     git('commit', '-qam', 'b');
     const b = git('rev-parse', 'HEAD');
     await cloudlift(dir, ['edit_config', '-e', environment, '--set', 'GREETING=hi', '--yes']);
-    await cloudlift(dir, ['create_service', '-e', environment, '--config-file', join(scratch, `${app}.json`), '--yes']);
+    await cloudlift(dir, [
+      'create_service',
+      '-e',
+      environment,
+      '--config-file',
+      join(scratch, `${app}.json`),
+      '--yes',
+    ]);
     // warm-up: build and push both versions (not measured)
     await cloudlift(dir, ['deploy_service', '-e', environment, '--concurrency', '10']);
     execFileSync('git', ['checkout', '-q', a], { cwd: dir });

@@ -12,8 +12,10 @@ HTTP 500 and the old scheduler ran EC2 services on no host at all. Here:
   Instances that are gone (terminated, scaled in) are deregistered.
 * Placement of EC2 tasks: memory (each container's memoryReservation, else its memory; the task's memory if
   larger), static host ports, and `memberOf` constraints of the task definition and the service (`attribute:X ==
-  Y`, `!=`, `in [..]`, `=~`); among the instances that fit, the one with the most free memory. When none fits, the
-  reason is worded as ECS words its service event.
+  Y`, `!=`, `in [..]`, `=~`); among the instances that fit, the placement strategy decides (spread by instanceId or
+  an attribute such as ecs.availability-zone, counting the service's tasks; binpack by memory; services without one:
+  spread by zone, then instance, as ECS), then the most free memory. When none fits, the reason is worded as ECS
+  words its service event.
 * Dynamic host ports (hostPort 0 in bridge mode) come from 32768..60999 per instance.
 * UpdateContainerAgent (moto: not implemented, HTTP 500): a host registers with agent REGISTERED_AGENT; an update
   goes PENDING -> STAGING -> STAGED -> UPDATING -> UPDATED in about 1.5 s and leaves LATEST_AGENT; a host already on
@@ -232,9 +234,37 @@ def _constraint_ok(expression: str, container_instance: Any) -> bool:
     return (actual == value) == (operator == "==")
 
 
-def place(ecs_backend: Any, cluster_name: str, needs: dict[str, Any],
-          constraints: list[dict[str, Any]]) -> tuple[Any | None, str | None]:
-    """(container instance, None) or (None, ECS's reason sentence) for an EC2 task."""
+SERVICE_DEFAULT_STRATEGY = [{"type": "spread", "field": "attribute:ecs.availability-zone"},
+                            {"type": "spread", "field": "instanceId"}]
+
+
+def _strategy_key(ecs_backend: Any, cluster_name: str, container_instance: Any, free: int,
+                  strategy: list[dict[str, Any]], group: str | None) -> tuple[Any, ...]:
+    """Sort key of a fitting host under a placement strategy (smaller wins), as ECS applies them in order."""
+    tasks = [t for t in ecs_backend.tasks.get(cluster_name, {}).values()
+             if t.last_status != "STOPPED" and (group is None or t.group == group)]
+    instances = {ci.container_instance_arn: ci for ci in ecs_backend.container_instances.get(cluster_name, {}).values()}
+    key: list[Any] = []
+    for item in strategy:
+        kind, field = str(item.get("type", "")).lower(), str(item.get("field", ""))
+        if kind == "spread" and field.lower() in ("instanceid", "host"):
+            key.append(sum(1 for t in tasks if t.container_instance_arn == container_instance.container_instance_arn))
+        elif kind == "spread" and field.startswith("attribute:"):
+            name = field[len("attribute:"):]
+            value = container_instance.attributes.get(name)
+            key.append(sum(1 for t in tasks if t.container_instance_arn in instances
+                           and instances[t.container_instance_arn].attributes.get(name) == value))
+        elif kind == "binpack":
+            key.append(free)  # the least free memory first
+    key.append(-free)  # then the most free memory
+    key.append(container_instance.container_instance_arn)
+    return tuple(key)
+
+
+def place(ecs_backend: Any, cluster_name: str, needs: dict[str, Any], constraints: list[dict[str, Any]],
+          strategy: list[dict[str, Any]] | None = None, group: str | None = None) -> tuple[Any | None, str | None]:
+    """(container instance, None) or (None, ECS's reason sentence) for an EC2 task. `strategy` (placementStrategy)
+    orders the hosts that fit, counting the tasks of `group` (spread) or free memory (binpack)."""
     instances = [ci for ci in ecs_backend.container_instances.get(cluster_name, {}).values() if ci.status == "ACTIVE"]
     if not instances:
         return None, "Reason: No Container Instances were found in your cluster."
@@ -255,7 +285,7 @@ def place(ecs_backend: Any, cluster_name: str, needs: dict[str, Any],
             continue
         fitting.append((free, container_instance))
     if fitting:
-        fitting.sort(key=lambda pair: (-pair[0], pair[1].container_instance_arn))
+        fitting.sort(key=lambda pair: _strategy_key(ecs_backend, cluster_name, pair[1], pair[0], strategy or [], group))
         return fitting[0][1], None
     assert closest is not None
     instance_id = closest[0].container_instance_arn.split("/")[-1]

@@ -180,8 +180,10 @@ def _launch(backend: Any, service: Any, deployment: dict[str, Any], behaviour: d
     if launch_type == "EC2":
         constraints = list(getattr(task_definition, "placement_constraints", None) or [])
         constraints += list(getattr(service, "placement_constraints", None) or [])
+        strategy = list(getattr(service, "placement_strategy", None) or ecs_hosts.SERVICE_DEFAULT_STRATEGY)
         container_instance, why = ecs_hosts.place(backend, service.cluster_name,
-                                                  ecs_hosts.requirements(task_definition), constraints)
+                                                  ecs_hosts.requirements(task_definition), constraints,
+                                                  strategy, f"service:{service.name}")
         if container_instance is None:
             return None, why
     task = new_task(
