@@ -1,5 +1,6 @@
 // What the template benchmarks (bench/templates.mjs, bench/templates-service.mjs) share: timing and statistics,
 // bundling the TypeScript template code the way the CLI loads it, and reading golden inputs.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +81,42 @@ export function goldenInputs(kind, cases) {
       JSON.parse(readFileSync(join(root, 'test/golden', kind, name, 'input.json'), 'utf8')),
     ]),
   );
+}
+
+/**
+ * Whole-process runs of `node <args>` interleaved with bare `node -e 0` (same conditions for both), after one untimed
+ * round that warms the file cache: the medians, the ratio, and the CLI's minimum. Fails on a non-zero exit.
+ */
+export function measureProcess(args, { cwd, env, rounds }) {
+  const run = (argv) => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, argv, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) {
+      throw new Error(`node ${argv.join(' ')} exited with ${result.status}: ${String(result.stderr)}`);
+    }
+    return ms;
+  };
+  const cli = [];
+  const bare = [];
+  for (let round = 0; round <= rounds; round += 1) {
+    const [cliMs, bareMs] = [run(args), run(['-e', '0'])];
+    if (round > 0) {
+      cli.push(cliMs);
+      bare.push(bareMs);
+    }
+  }
+  return {
+    median: median(cli),
+    min: Math.min(...cli),
+    node: median(bare),
+    ratio: median(cli) / median(bare),
+  };
+}
+
+/** The environment whole-process runs use: AWS unreachable, and no NODE_EXTRA_CA_CERTS (~40 ms on any start). */
+export function processEnv() {
+  const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', NO_COLOR: '1' };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
 }

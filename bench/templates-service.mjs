@@ -2,12 +2,20 @@
 // Service template benchmark: builds golden service templates in-process (first build, which loads aws-cdk-lib, and
 // warm builds) and runs `cloudlift render_service --offline` end to end. Run after `npm run build`:
 // `node bench/templates-service.mjs [rounds]`; `bench/templates.mjs` runs it after the environment templates.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleTemplates, goldenInputs, measureBuilds, median, root, time } from './template-tools.mjs';
+import {
+  bundleTemplates,
+  goldenInputs,
+  measureBuilds,
+  measureProcess,
+  median,
+  processEnv,
+  root,
+  time,
+} from './template-tools.mjs';
 
 /** Prints the service template table; `rounds` warm builds per case. */
 export async function runServiceBench(rounds) {
@@ -18,7 +26,7 @@ export async function runServiceBench(rounds) {
   const { module: templates, outfile } = await bundleTemplates(
     'service',
     "export { parseServiceConfig } from './src/core/config/service.ts';\n" +
-      "export { serviceTemplate } from './src/core/templates/service.ts';\n",
+      "export { serviceTemplate } from './src/cdk/templates.ts';\n",
   );
   const { parseServiceConfig, serviceTemplate } = templates;
 
@@ -43,32 +51,14 @@ export async function runServiceBench(rounds) {
 
   // End to end through the built CLI, with AWS unreachable (it must not be needed).
   writeFileSync(join(scratch, 'service.json'), JSON.stringify(inputs['several-services'].config));
-  const cli = join(root, 'bin/cloudlift.mjs');
-  const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', NO_COLOR: '1' };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const args = [
-    cli,
-    'render_service',
-    '-e',
-    'staging',
-    '--name',
-    'dummy',
-    '--config-file',
-    'service.json',
-    '--offline',
-  ];
-  const e2e = [];
-  for (let round = 0; round < Math.min(rounds, 11); round += 1) {
-    const result = time(() =>
-      spawnSync(process.execPath, args, { cwd: scratch, env, stdio: ['ignore', 'ignore', 'pipe'] }),
-    );
-    if (result.value.status !== 0) {
-      throw new Error(`render_service exited with ${result.value.status}: ${String(result.value.stderr)}`);
-    }
-    e2e.push(result.ms);
-  }
+  const args = [join(root, 'bin/cloudlift.mjs'), 'render_service', '-e', 'staging', '--name', 'dummy',
+    '--config-file', 'service.json', '--offline']; // prettier-ignore
+  const e2e = measureProcess(args, { cwd: scratch, env: processEnv(), rounds: Math.min(rounds, 11) });
+  console.log('');
+  console.log('| whole process | median ms | min ms | node -e 0 ms | × node -e 0 |');
+  console.log('|---|---|---|---|---|');
   console.log(
-    `| cloudlift render_service --offline (several-services) | ${median(e2e).toFixed(1)} | ${Math.min(...e2e).toFixed(1)} | - | - |`,
+    `| cloudlift render_service --offline (several-services) | ${e2e.median.toFixed(1)} | ${e2e.min.toFixed(1)} | ${e2e.node.toFixed(1)} | ${e2e.ratio.toFixed(2)} |`,
   );
   rmSync(scratch, { recursive: true, force: true });
   rmSync(outfile, { force: true });

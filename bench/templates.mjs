@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Environment template benchmark: the first (cold) build in a fresh process, which loads aws-cdk-lib, then N warm
-// builds after a warm-up (median and p90), per golden case; and `cloudlift render_environment` end to end.
+// builds after a warm-up (median and p90), per golden case; and `cloudlift render_environment` end to end (whole
+// process, interleaved with bare `node -e 0`: the ratio is what to compare across machines).
 // Run after `npm run build`: `node bench/templates.mjs [rounds]` (default 30).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,10 @@ import {
   bundleTemplates,
   goldenInputs,
   measureBuilds,
+  measureProcess,
   median,
   percentile,
+  processEnv,
   root,
   time,
 } from './template-tools.mjs';
@@ -24,7 +26,7 @@ const cases = ['default-ec2', 'ondemand-only', 'fargate-only', 'existing-vpc'];
 const { module: templates } = await bundleTemplates(
   'environment',
   "export { parseEnvironmentConfig } from './src/core/config/environment.ts';\n" +
-    "export { environmentTemplate } from './src/core/templates/environment.ts';\n",
+    "export { environmentTemplate } from './src/cdk/templates.ts';\n",
 );
 const { parseEnvironmentConfig, environmentTemplate } = templates;
 
@@ -52,19 +54,20 @@ for (const name of cases) {
 const scratch = mkdtempSync(join(tmpdir(), 'bench-environment-'));
 try {
   writeFileSync(join(scratch, 'staging.json'), JSON.stringify(inputs['default-ec2'].config));
-  const env = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', NODE_EXTRA_CA_CERTS: '' };
-  const cli = (args) =>
-    spawnSync(process.execPath, [join(root, 'bin/cloudlift.mjs'), ...args], { cwd: scratch, env });
-  const samples = [];
-  for (let round = 0; round < Math.min(rounds, 11); round += 1) {
-    const result = time(() => cli(['render_environment', '-e', 'staging', '--config-file', 'staging.json']));
-    if (result.value.status !== 0) {
-      throw new Error(`render_environment failed: ${result.value.stderr}`);
-    }
-    samples.push(result.ms);
-  }
+  const args = [
+    join(root, 'bin/cloudlift.mjs'),
+    'render_environment',
+    '-e',
+    'staging',
+    '--config-file',
+    'staging.json',
+  ];
+  const e2e = measureProcess(args, { cwd: scratch, env: processEnv(), rounds: Math.min(rounds, 11) });
+  console.log('');
+  console.log('| whole process | median ms | min ms | node -e 0 ms | × node -e 0 |');
+  console.log('|---|---|---|---|---|');
   console.log(
-    `| cloudlift render_environment (YAML, whole process) | ${median(samples).toFixed(1)} | ${percentile(samples, 90).toFixed(1)} | - | - |`,
+    `| cloudlift render_environment (YAML) | ${e2e.median.toFixed(1)} | ${e2e.min.toFixed(1)} | ${e2e.node.toFixed(1)} | ${e2e.ratio.toFixed(2)} |`,
   );
 } finally {
   rmSync(scratch, { recursive: true, force: true });

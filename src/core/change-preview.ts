@@ -1,6 +1,6 @@
 // Turns a change set's resource changes and the parameter differences into preview rows, flagging replacements and
 // the changes known to cause downtime, so a person can decide before anything is applied.
-import type { Template } from './templates/cdk.js';
+import type { Template } from './templates/template.js';
 
 /** One property-level detail of a resource change (the change set's `Details[]`, in domain terms). */
 export interface ChangeDetail {

@@ -72,7 +72,7 @@ export async function createEnvironment(ctx: Context, request: CreateEnvironment
       `Saved the configuration of ${environment} (environment_configurations, region ${store.region}).`,
     );
   }
-  const { environmentTemplate } = await import('../core/templates/environment.js');
+  const { environmentTemplate } = await import('../cdk/templates.js');
   const template = environmentTemplate(config, { environment, ...facts, cloudliftVersion });
   await createStack(ctx, { ...subject, template, parameters: environmentParameters(environment, config) });
   // edit_config first: create_service refuses an app whose env.sample keys are not in Parameter Store yet.

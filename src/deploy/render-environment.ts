@@ -3,7 +3,7 @@
 import type { Context } from '../context.js';
 import type { EnvironmentConfig } from '../core/config/environment.js';
 import { isEc2Cluster } from '../core/config/environment.js';
-import type { Template } from '../core/templates/cdk.js';
+import type { Template } from '../core/templates/template.js';
 import { isAmiId } from '../core/names.js';
 import type { EnvironmentFacts } from '../core/templates/environment.js';
 import { UsageError } from '../errors.js';
@@ -157,6 +157,6 @@ export async function renderEnvironment(ctx: Context, request: RenderEnvironment
   if (request.amiId === undefined && config.cluster.type !== 'fargate') {
     ctx.ui.info(`AMI: ${placeholderAmiId} (placeholder; pass --ami-id to render a real one).`);
   }
-  const { environmentTemplate } = await import('../core/templates/environment.js');
+  const { environmentTemplate } = await import('../cdk/templates.js');
   return environmentTemplate(config, facts);
 }

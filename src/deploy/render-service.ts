@@ -8,7 +8,7 @@ import {
   injectFluentbitSidecar,
   servicesNeedingFluentbit,
 } from '../core/config/service-defaults.js';
-import type { Template } from '../core/templates/cdk.js';
+import type { Template } from '../core/templates/template.js';
 import { CloudliftError, UsageError } from '../errors.js';
 import { readConfigFile } from './input-file.js';
 import type { ServiceEnvironment } from './service-facts.js';
@@ -127,7 +127,7 @@ export async function renderService(ctx: Context, request: RenderServiceRequest)
       'Offline: the VPC, subnets, security groups, listeners, account and certificate in this template are placeholders.',
     );
   }
-  const { serviceTemplate } = await import('../core/templates/service.js');
+  const { serviceTemplate } = await import('../cdk/templates.js');
   const template = serviceTemplate(prepared.config, serviceFacts);
   const size = Buffer.byteLength(serializeTemplate(template), 'utf8');
   ctx.ui.info(

@@ -12,7 +12,7 @@ import {
   restoreHiddenKeys,
   servicesNeedingFluentbit,
 } from '../core/config/service-defaults.js';
-import type { Template } from '../core/templates/cdk.js';
+import type { Template } from '../core/templates/template.js';
 import type { ServiceFacts } from '../core/templates/service.js';
 import { serviceStackName } from '../core/naming.js';
 import { ValidationError } from '../errors.js';
@@ -188,7 +188,7 @@ export async function prepareServiceChange(
     config: prepared.config,
     secrets: 'required',
   });
-  const { serviceTemplate } = await import('../core/templates/service.js');
+  const { serviceTemplate } = await import('../cdk/templates.js');
   return {
     store,
     environment,

@@ -7,7 +7,7 @@ import type { InterruptedError } from '../errors.js';
 import type { ChangePreview } from '../core/change-preview.js';
 import { classifyStackStatus, operationOutcome, rootCauseFailures } from '../core/stack-status.js';
 import type { StackOperation } from '../core/stack-status.js';
-import type { Template } from '../core/templates/cdk.js';
+import type { Template } from '../core/templates/template.js';
 import { formatElapsed } from '../core/duration.js';
 import { StackProgress } from '../ui/progress.js';
 import {

@@ -6,7 +6,7 @@ import { templateBucketVariable, templateStore } from '../aws/s3.js';
 import type { Context } from '../context.js';
 import { messageOf } from '../errors.js';
 import { serviceTemplateBucket, templateObjectKey } from '../core/naming.js';
-import type { Template } from '../core/templates/cdk.js';
+import type { Template } from '../core/templates/template.js';
 
 /** CloudFormation's limit for `TemplateBody`, in bytes. */
 export const inlineTemplateLimit = 51_200;

@@ -157,7 +157,7 @@ export async function updateEnvironment(ctx: Context, request: UpdateEnvironment
   for (const warning of warnings) {
     ctx.ui.warn(warning);
   }
-  const { environmentTemplate } = await import('../core/templates/environment.js');
+  const { environmentTemplate } = await import('../cdk/templates.js');
   const template = environmentTemplate(config, {
     environment,
     amiId: looked.amiId,

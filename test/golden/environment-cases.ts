@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
-import { environmentTemplate } from '../../src/core/templates/environment.js';
+import { environmentTemplate } from '../../src/cdk/templates.js';
 import type { EnvironmentFacts } from '../../src/core/templates/environment.js';
-import type { Template } from '../../src/core/templates/cdk.js';
+import type { Template } from '../../src/core/templates/template.js';
 
 /** The folder of the environment cases. */
 export const environmentGoldenRoot = join(import.meta.dirname, 'environment');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shouldRewriteGolden } from './rewrite.js';
 import { parseServiceConfig } from '../../src/core/config/service.js';
-import { serviceTemplate } from '../../src/core/templates/service.js';
+import { serviceTemplate } from '../../src/cdk/templates.js';
 import type { ServiceFacts } from '../../src/core/templates/service.js';
 
 const root = join(import.meta.dirname, 'service');

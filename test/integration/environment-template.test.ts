@@ -3,7 +3,7 @@
 // key pair and region; the existing-VPC case gets a VPC and subnets made here first.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
-import { environmentTemplate } from '../../src/core/templates/environment.js';
+import { environmentTemplate } from '../../src/cdk/templates.js';
 import { environmentCases, readEnvironmentInput } from '../golden/environment-cases.js';
 import { awsClientConfig, resetTestbed, seedAccount, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../src/core/config/service.js';
 import { injectFluentbitSidecar } from '../../src/core/config/service-defaults.js';
-import { serviceTemplate } from '../../src/core/templates/service.js';
+import { serviceTemplate } from '../../src/cdk/templates.js';
 import type { ServiceFacts } from '../../src/core/templates/service.js';
 import {
   createEnvironmentStack,

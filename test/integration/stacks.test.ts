@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { CloudliftError } from '../../src/errors.js';
 import { serviceTemplateBucket } from '../../src/core/naming.js';
-import { synthesize } from '../../src/core/templates/cdk.js';
-import type { Template } from '../../src/core/templates/cdk.js';
+import { synthesize } from '../../src/cdk/synthesize.js';
+import type { Template, TemplateBlueprint } from '../../src/core/templates/template.js';
 import {
   createStack,
   describeStack,
@@ -34,7 +34,7 @@ let s3: S3Client;
 
 /** A template of SSM parameters (moto creates them for real) with an output per parameter; `padding` makes it big. */
 function parametersTemplate(stackName: string, values: Record<string, string>, padding = 0): Template {
-  return synthesize(stackName, (stack, cdk) => {
+  const build: TemplateBlueprint['build'] = (stack, cdk) => {
     new cdk.CfnParameter(stack, 'Environment', { type: 'String' });
     for (const [id, value] of Object.entries(values)) {
       const parameter = new cdk.aws_ssm.CfnParameter(stack, id, {
@@ -51,7 +51,8 @@ function parametersTemplate(stackName: string, values: Record<string, string>, p
         value: 'p'.repeat(1_000),
       });
     }
-  });
+  };
+  return synthesize({ stackName, build });
 }
 
 function request(stackName: string, template: Template, extra: Partial<StackRequest> = {}): StackRequest {
@@ -171,9 +172,12 @@ describe('createStack', () => {
   it('explains a create that CloudFormation refused, naming the leftover stack to delete', async () => {
     // moto raises resource errors from CreateStack itself and leaves the stack CREATE_IN_PROGRESS; AWS reports them
     // as CREATE_FAILED events instead (covered in test/deploy/stacks.test.ts). Either way the user gets the next step.
-    const template = synthesize('refused-test', (stack, cdk) => {
-      new cdk.CfnParameter(stack, 'Environment', { type: 'String' });
-      new cdk.aws_ecs.CfnService(stack, 'Web', { cluster: 'no-such-cluster', desiredCount: 0 });
+    const template = synthesize({
+      stackName: 'refused-test',
+      build: (stack, cdk) => {
+        new cdk.CfnParameter(stack, 'Environment', { type: 'String' });
+        new cdk.aws_ecs.CfnService(stack, 'Web', { cluster: 'no-such-cluster', desiredCount: 0 });
+      },
     });
     const error = await createStack(context(newCapture()), request('refused-test', template)).catch(
       (caught: unknown) => caught,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../src/core/config/service.js';
-import type { Template } from '../../src/core/templates/cdk.js';
+import type { Template } from '../../src/core/templates/template.js';
 import { compareTemplates } from './compare.js';
 import type { TemplateDifference } from './compare.js';
 import { deliberateDifferences } from './deliberate-differences.js';

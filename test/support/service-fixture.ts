@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvironmentConfig } from '../../src/core/config/environment.js';
-import { environmentTemplate } from '../../src/core/templates/environment.js';
+import { environmentTemplate } from '../../src/cdk/templates.js';
 import { saveEnvironmentRecord } from './stored-config.js';
 import { awsClientConfig, seedAccount, testbed } from './testbed.js';
 import type { Seed } from './testbed.js';

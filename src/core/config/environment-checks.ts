@@ -12,7 +12,7 @@ import {
   isEc2Cluster,
   isExistingVpc,
   newVpcSubnets,
-} from './environment.js';
+} from './environment-model.js';
 
 /** One finding: `field` is the dotted path (`staging.vpc.cidr`), `message` says what is wrong and what is allowed. */
 export interface Problem {

@@ -3,8 +3,7 @@
 import type { EnvironmentConfig } from '../config/environment.js';
 import { isEc2Cluster } from '../config/environment.js';
 import { clusterStackName, environmentIds } from '../naming.js';
-import { synthesize } from './cdk.js';
-import type { Template } from './cdk.js';
+import type { TemplateBlueprint } from './template.js';
 import { addClusterAlbs } from './environment/albs.js';
 import {
   addCluster,
@@ -26,34 +25,37 @@ export function teamName(notificationsArn: string): string {
 }
 
 /**
- * Builds the environment template. `config` must have passed `parseEnvironmentConfig` (names, CIDRs and counts are
- * not re-checked here); `facts` carries what the original looked up in AWS while generating.
+ * The environment template's blueprint (src/cdk/ builds it). `config` must have passed `parseEnvironmentConfig`
+ * (names, CIDRs and counts are not re-checked here); `facts` carries what the original looked up in AWS.
  */
-export function environmentTemplate(config: EnvironmentConfig, facts: EnvironmentFacts): Template {
+export function environmentBlueprint(config: EnvironmentConfig, facts: EnvironmentFacts): TemplateBlueprint {
   const env = facts.environment;
-  return synthesize(clusterStackName(env), (stack, cdk) => {
-    const build: Build = {
-      stack,
-      cdk,
-      env,
-      config,
-      facts,
-      ids: environmentIds(env),
-      team: teamName(config.environment.notifications_arn),
-    };
-    const network = addNetwork(build);
-    addLogsAndDiscovery(build, network);
-    addOutputs(build, network);
-    const parameters = addParameters(build);
-    addAmiMapping(build);
-    addConsoleMetadata(build, parameters);
-    addCluster(build);
-    addSecurityGroups(build, network);
-    if (isEc2Cluster(config.cluster)) {
-      addInstanceProfile(build);
-      addFleets(build, config.cluster, network);
-    }
-    addClusterAlarms(build);
-    addClusterAlbs(build, network);
-  });
+  return {
+    stackName: clusterStackName(env),
+    build: (stack, cdk) => {
+      const build: Build = {
+        stack,
+        cdk,
+        env,
+        config,
+        facts,
+        ids: environmentIds(env),
+        team: teamName(config.environment.notifications_arn),
+      };
+      const network = addNetwork(build);
+      addLogsAndDiscovery(build, network);
+      addOutputs(build, network);
+      const parameters = addParameters(build);
+      addAmiMapping(build);
+      addConsoleMetadata(build, parameters);
+      addCluster(build);
+      addSecurityGroups(build, network);
+      if (isEc2Cluster(config.cluster)) {
+        addInstanceProfile(build);
+        addFleets(build, config.cluster, network);
+      }
+      addClusterAlarms(build);
+      addClusterAlbs(build, network);
+    },
+  };
 }

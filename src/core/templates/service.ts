@@ -1,11 +1,9 @@
 // The service stack `<app>-<env>` as a pure function of the service configuration and the facts looked up from AWS:
 // the original Cloudlift's resources, logical ids, parameters and outputs, plus our deployment safety nets.
-import type { Stack } from 'aws-cdk-lib';
 import type { ServiceConfig, ServiceSettings } from '../config/service.js';
 import { CloudliftError } from '../../errors.js';
 import { ecsServiceRoleId, environmentIds, serviceStackIds, serviceStackName } from '../naming.js';
-import type { Cdk, Template } from './cdk.js';
-import { synthesize } from './cdk.js';
+import type { Cdk, TemplateBlueprint, TemplateStack as Stack } from './template.js';
 import { addAlbAlarms, addServiceAlarms } from './service/alarms.js';
 import { addAutoscaling } from './service/autoscaling.js';
 import type { Build, StackParameters } from './service/build.js';
@@ -116,25 +114,28 @@ function addService(build: Build, key: string, settings: ServiceSettings): void 
 }
 
 /**
- * The CloudFormation template of the service stack for a validated configuration (see parseServiceConfig) and the
- * facts looked up from AWS. Pure: the same inputs always give the same template.
+ * The blueprint of the service stack's template (src/cdk/ builds it) for a validated configuration (see
+ * parseServiceConfig) and the facts looked up from AWS. Pure: the same inputs always give the same template.
  */
-export function serviceTemplate(config: ServiceConfig, facts: ServiceFacts): Template {
-  return synthesize(serviceStackName(facts.app, facts.environment), (stack, cdk) => {
-    const params = addParameters(stack, cdk, config, facts);
-    addStackOutputs(stack, cdk, config);
-    const build: Build = {
-      stack,
-      cdk,
-      config,
-      facts,
-      team: teamOf(config.notifications_arn),
-      params,
-      ecsServiceRole: addEcsServiceRole(stack, cdk),
-      takenPriorities: new Map(),
-    };
-    for (const [key, settings] of Object.entries(config.services)) {
-      addService(build, key, settings);
-    }
-  });
+export function serviceBlueprint(config: ServiceConfig, facts: ServiceFacts): TemplateBlueprint {
+  return {
+    stackName: serviceStackName(facts.app, facts.environment),
+    build: (stack, cdk) => {
+      const params = addParameters(stack, cdk, config, facts);
+      addStackOutputs(stack, cdk, config);
+      const build: Build = {
+        stack,
+        cdk,
+        config,
+        facts,
+        team: teamOf(config.notifications_arn),
+        params,
+        ecsServiceRole: addEcsServiceRole(stack, cdk),
+        takenPriorities: new Map(),
+      };
+      for (const [key, settings] of Object.entries(config.services)) {
+        addService(build, key, settings);
+      }
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // CloudFormation templates as YAML with the short intrinsic tags (`!Ref`, `!GetAtt A.B`, `!Sub`, ...), the form the
 // original printed through cfn-flip, and back: render commands print it, and reviewers and CI diff it.
 import YAML from 'yaml';
-import type { Template } from './cdk.js';
+import type { Template } from './template.js';
 
 const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
   'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length']; // prettier-ignore

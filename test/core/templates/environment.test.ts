@@ -2,9 +2,9 @@
 // our additions. The golden files pin the whole template; these name the properties that must never drift.
 import { describe, expect, it } from 'vitest';
 import { parseEnvironmentConfig } from '../../../src/core/config/environment.js';
-import { environmentTemplate } from '../../../src/core/templates/environment.js';
+import { environmentTemplate } from '../../../src/cdk/templates.js';
 import type { EnvironmentFacts } from '../../../src/core/templates/environment.js';
-import type { Template } from '../../../src/core/templates/cdk.js';
+import type { Template } from '../../../src/core/templates/template.js';
 import {
   bothFleetsDocument,
   fargateExistingVpcDocument,

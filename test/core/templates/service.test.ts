@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../../src/core/config/service.js';
 import { dedicatedAlbName } from '../../../src/core/naming.js';
-import { serviceTemplate } from '../../../src/core/templates/service.js';
+import { serviceTemplate } from '../../../src/cdk/templates.js';
 import type { ServiceFacts } from '../../../src/core/templates/service.js';
 import { ec2TaskCpu } from '../../../src/core/templates/service/task-definition.js';
 import { pythonJson } from '../../../src/core/templates/python-json.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTemplateYaml, templateToYaml } from '../../../src/core/templates/yaml.js';
-import type { Template } from '../../../src/core/templates/cdk.js';
+import type { Template } from '../../../src/core/templates/template.js';
 
 const template: Template = {
   Parameters: { Environment: { Type: 'String', Default: '' } },

@@ -3,7 +3,7 @@
 import type * as CdkLib from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../../config/environment.js';
 import type { EnvironmentIds } from '../../naming.js';
-import type { Cdk } from '../cdk.js';
+import type { Cdk } from '../template.js';
 
 /** Values looked up outside the pure template function (AWS calls, flags, or documented defaults). */
 export interface EnvironmentFacts {

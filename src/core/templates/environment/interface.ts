@@ -37,7 +37,12 @@ export function addParameters(build: Build): string[] {
 export function addAmiMapping(build: Build): void {
   const { stack, cdk, ids, config, facts } = build;
   if (isEc2Cluster(config.cluster)) {
-    new cdk.CfnMapping(stack, ids.amiMapping, { mapping: { [config.region]: { AMI: facts.amiId } } });
+    // `lazy: false` is the default rendering (always emitted) said explicitly, so CDK does not annotate the stack
+    // with a suggestion to make it lazy (an annotation that would load CDK's cloud assembly schema for nothing).
+    new cdk.CfnMapping(stack, ids.amiMapping, {
+      mapping: { [config.region]: { AMI: facts.amiId } },
+      lazy: false,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 // The shared state of one service-template build and the small helpers every part uses.
 import type { Stack, CfnParameter, CfnResource } from 'aws-cdk-lib';
-import type { Cdk } from '../cdk.js';
+import type { Cdk } from '../template.js';
 import type { HttpInterface, ServiceConfig, ServiceSettings } from '../../config/service.js';
 import { effectiveAlbMode, effectiveLogging } from '../../config/service-checks.js';
 import { serviceIds } from '../../naming.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServiceConfig } from '../../../../src/core/config/service.js';
-import { serviceTemplate } from '../../../../src/core/templates/service.js';
+import { serviceTemplate } from '../../../../src/cdk/templates.js';
 import type { ServiceFacts } from '../../../../src/core/templates/service.js';
 
 const goldenInput = join(import.meta.dirname, '../../../golden/service/public-dedicated-web/input.json');
