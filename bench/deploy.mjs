@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// deploy_service benchmark against the testbed: wall time and AWS API calls of (a) a deploy whose image is already in
-// ECR (new revision, rollout, verdict) and (b) a no-op deploy (that image and config already run). API calls are
-// counted by a small HTTP proxy between the CLI and moto (AWS_ENDPOINT_URL points at it), by operation.
+// deploy_service benchmark against the testbed, on real stacks and real containers: an environment made by
+// create_environment (2 hosts), one app with ONE worker service and one app with TEN worker services (create_service),
+// a FROM-scratch busybox image; then, per round, `deploy_service --version <sha>` alternating between two commits
+// whose images are already in ECR (plan, register, roll out: real tasks start and old ones stop, verdict; no build),
+// each followed by the same command again (a no-op). AWS API calls are counted by a small HTTP proxy between the CLI
+// and moto (AWS_ENDPOINT_URL points at it), by operation; "writes" are calls that change something.
 // Run after `npm run build`, as root with the testbed available: `node bench/deploy.mjs [rounds]`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request, createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const rounds = Number(process.argv[2] ?? 5);
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // the fixture's own SDK calls
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'cloudlift.mjs');
 
@@ -23,20 +26,23 @@ const started = spawnSync(process.execPath, [join(root, 'test/testbed/testbed.mj
 if (started.status !== 0) {
   throw new Error('could not start the testbed (node test/testbed/testbed.mjs start)');
 }
-const state = JSON.parse(readFileSync(join(root, '.testbed/state.json'), 'utf8'));
+const state = JSON.parse(
+  readFileSync(join(process.env.TESTBED_DIR ?? join(root, '.testbed'), 'state.json'), 'utf8'),
+);
 const moto = new URL(state.endpoint);
 
 /** Operation name of one AWS request: X-Amz-Target (JSON protocols) or Action= (query protocols). */
 function operationOf(headers, body) {
   const target = headers['x-amz-target'];
   if (typeof target === 'string') {
-    return target.replace(/^[^.]*\./, '').replace(/^AmazonEC2ContainerServiceV\d+\./, '');
+    return target.replace(/^[^.]*\./, '');
   }
   const action = /(?:^|&)Action=([^&]+)/.exec(body);
   return action ? decodeURIComponent(action[1]) : 'unknown';
 }
 const serviceOf = (headers) =>
   /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(headers.authorization ?? '')?.[1] ?? '?';
+const READS = /^(Describe|Get|List|BatchGet|Query|Scan)/;
 
 let calls = [];
 const proxy = createServer((incoming, outgoing) => {
@@ -65,11 +71,10 @@ const proxy = createServer((incoming, outgoing) => {
 await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 const endpoint = `http://127.0.0.1:${proxy.address().port}`;
 
-// ---------------------------------------------------------------- fixture: environment, service stack, app
+// ---------------------------------------------------------------- fixture, through the CLI
 
-const suffix = Math.random().toString(36).slice(2, 8);
+const suffix = Math.random().toString(36).slice(2, 7);
 const environment = `bench${suffix}`;
-const app = `benchapp${suffix}`;
 const scratch = mkdtempSync(join(tmpdir(), 'cloudlift-bench-'));
 const env = {
   ...process.env,
@@ -87,112 +92,6 @@ const env = {
 };
 delete env.AWS_PROFILE;
 delete env.NODE_EXTRA_CA_CERTS;
-process.env.AWS_ENDPOINT_URL = endpoint;
-const sdkConfig = {
-  region: state.region,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-};
-
-async function fixture() {
-  const { DynamoDBClient, CreateTableCommand, DescribeTableCommand } =
-    await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const dynamo = new DynamoDBClient(sdkConfig);
-  const TableName = 'environment_configurations';
-  if (
-    !(await dynamo.send(new DescribeTableCommand({ TableName })).then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: 'environment', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'environment', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-  const item = {
-    environment,
-    configuration: { [environment]: { region: state.region }, cloudlift_version: '2.1.1' },
-  };
-  await DynamoDBDocumentClient.from(dynamo).send(new PutCommand({ TableName, Item: item }));
-  const ecs = await import('@aws-sdk/client-ecs');
-  await new ecs.ECSClient(sdkConfig).send(
-    new ecs.CreateClusterCommand({ clusterName: `cluster-${environment}` }),
-  );
-  const { SSMClient, PutParameterCommand } = await import('@aws-sdk/client-ssm');
-  for (const [key, value] of Object.entries({ PORT: '80', GREETING: 'hi' })) {
-    await new SSMClient(sdkConfig).send(
-      new PutParameterCommand({
-        Name: `/${environment}/${app}/${key}`,
-        Value: value,
-        Type: 'SecureString',
-        Overwrite: true,
-      }),
-    );
-  }
-  const cfn = await import('@aws-sdk/client-cloudformation');
-  const client = new cfn.CloudFormationClient(sdkConfig);
-  const template = {
-    Resources: {
-      WebTaskDefinition: {
-        Type: 'AWS::ECS::TaskDefinition',
-        Properties: {
-          Family: `Web${suffix}Family`,
-          ContainerDefinitions: [
-            {
-              Name: 'WebContainer',
-              Image: `${state.registryHost}/${app}-repo:cloudlift-not-deployed-yet`,
-              Essential: true,
-              MemoryReservation: 64,
-            },
-          ],
-        },
-      },
-      Web: {
-        Type: 'AWS::ECS::Service',
-        Properties: {
-          Cluster: `cluster-${environment}`,
-          TaskDefinition: { Ref: 'WebTaskDefinition' },
-          DesiredCount: 0,
-        },
-      },
-    },
-    Outputs: { WebEcsServiceName: { Value: { 'Fn::GetAtt': ['Web', 'Name'] } } },
-  };
-  await client.send(
-    new cfn.CreateStackCommand({
-      StackName: `${app}-${environment}`,
-      TemplateBody: JSON.stringify(template),
-    }),
-  );
-  const dir = join(scratch, app);
-  mkdirSync(dir);
-  copyFileSync(existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox', join(dir, 'busybox'));
-  writeFileSync(
-    join(dir, 'Dockerfile'),
-    'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox", "httpd", "-f", "-p", "80"]\n',
-  );
-  writeFileSync(join(dir, 'env.sample'), 'PORT=80\nGREETING=hello\n');
-  const git = (...args) =>
-    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-    }).trim();
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-q', '-m', 'a');
-  const a = git('rev-parse', 'HEAD');
-  writeFileSync(join(dir, 'VERSION'), 'b\n');
-  git('add', '.');
-  git('commit', '-q', '-m', 'b');
-  return { dir, a, b: git('rev-parse', 'HEAD') };
-}
-
-// ---------------------------------------------------------------- measurements
 
 function cloudlift(dir, args) {
   return new Promise((resolve, reject) => {
@@ -217,6 +116,125 @@ function cloudlift(dir, args) {
   });
 }
 
+/** Seeds the account like examples/lib/seed-testbed.mjs and prints its variables; returns them. */
+function seed() {
+  const out = execFileSync(process.execPath, [join(root, 'examples/lib/seed-testbed.mjs')], {
+    env: { ...env, AWS_ENDPOINT_URL: state.endpoint },
+    encoding: 'utf8',
+  });
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .map((line) => /^(?:export )?([A-Z_]+)=["']?([^"']*)["']?$/.exec(line.trim()))
+      .filter(Boolean)
+      .map((match) => [match[1], match[2]]),
+  );
+}
+
+async function fixture() {
+  const vars = seed();
+  writeFileSync(
+    join(scratch, 'environment.json'),
+    JSON.stringify({
+      region: state.region,
+      vpc: {
+        cidr: '10.60.0.0/16',
+        'nat-gateway': { 'elastic-ip-allocation-id': vars.EIP_ALLOCATION_ID },
+        subnets: {
+          public: { 'subnet-1': { cidr: '10.60.0.0/22' }, 'subnet-2': { cidr: '10.60.4.0/22' } },
+          private: { 'subnet-1': { cidr: '10.60.8.0/22' }, 'subnet-2': { cidr: '10.60.12.0/22' } },
+        },
+      },
+      cluster: {
+        min_instances: 2,
+        max_instances: 2,
+        spot_min_instances: 0,
+        spot_max_instances: 0,
+        instance_type: 't3.small',
+        key_name: vars.KEY_NAME,
+        ami_id: vars.AMI_PARAMETER,
+        ecs_instance_default_lifecycle_type: 'ondemand',
+        allocation_strategy: 'capacity-optimized',
+      },
+      environment: { notifications_arn: vars.SNS_TOPIC_ARN, ssl_certificate_arn: vars.CERTIFICATE_ARN },
+      service_defaults: {
+        logging: 'awslogs',
+        alb_mode: 'dedicated',
+        disable_service_alarms: false,
+        fluentbit_config: { image_uri: 'amazon/aws-for-fluent-bit:stable', env: { kinesis_role_arn: '' } },
+      },
+    }),
+  );
+  await cloudlift(scratch, [
+    'create_environment',
+    '-e',
+    environment,
+    '--config-file',
+    join(scratch, 'environment.json'),
+    '--yes',
+  ]);
+  const apps = {};
+  for (const [name, count] of [
+    ['one', 1],
+    ['ten', 10],
+  ]) {
+    const app = `bench${name}${suffix}`;
+    const dir = join(scratch, app);
+    mkdirSync(dir);
+    copyFileSync(existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox', join(dir, 'busybox'));
+    writeFileSync(
+      join(dir, 'start.sh'),
+      'trap "exit 0" TERM\necho "worker $(cat /VERSION) up"\nwhile true; do sleep 1; done\n',
+    );
+    writeFileSync(join(dir, 'VERSION'), 'a\n');
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nCOPY busybox /bin/sh\nCOPY start.sh VERSION /\nCMD ["/bin/busybox", "sh", "/start.sh"]\n',
+    );
+    writeFileSync(join(dir, 'env.sample'), 'GREETING=hello\n');
+    const services = Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [
+        `${name === 'one' ? 'Solo' : 'Part'}${suffix}${i + 1}`,
+        { command: null, memory_reservation: 32 },
+      ]),
+    );
+    writeFileSync(
+      join(scratch, `${app}.json`),
+      JSON.stringify({ notifications_arn: vars.SNS_TOPIC_ARN, services }),
+    );
+    const git = (...args) =>
+      execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+      }).trim();
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'a');
+    const a = git('rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'VERSION'), 'b\n');
+    git('commit', '-qam', 'b');
+    const b = git('rev-parse', 'HEAD');
+    await cloudlift(dir, ['edit_config', '-e', environment, '--set', 'GREETING=hi', '--yes']);
+    await cloudlift(dir, [
+      'create_service',
+      '-e',
+      environment,
+      '--config-file',
+      join(scratch, `${app}.json`),
+      '--yes',
+    ]);
+    // warm-up: build and push both versions (not measured)
+    await cloudlift(dir, ['deploy_service', '-e', environment, '--concurrency', '10']);
+    execFileSync('git', ['checkout', '-q', a], { cwd: dir });
+    await cloudlift(dir, ['deploy_service', '-e', environment, '--concurrency', '10']);
+    execFileSync('git', ['checkout', '-q', 'main'], { cwd: dir });
+    apps[name] = { app, dir, a, b };
+  }
+  return apps;
+}
+
+// ---------------------------------------------------------------- measurements
+
 const median = (values) => {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
@@ -227,48 +245,64 @@ const histogram = (list) =>
     .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
     .map(([call, count]) => `${call}×${count}`)
     .join(', ');
+const writes = (list) => list.filter((call) => !READS.test(call.split(':')[1] ?? '')).length;
 
-const { dir, a, b } = await fixture();
-const deploy = (version) => cloudlift(dir, ['deploy_service', '-e', environment, '--version', version]);
-// warm-up: the first deploys build and push both versions (not measured)
-await cloudlift(dir, ['deploy_service', '-e', environment]);
-execFileSync('git', ['checkout', '-q', a], { cwd: dir });
-await cloudlift(dir, ['deploy_service', '-e', environment]);
-execFileSync('git', ['checkout', '-q', 'main'], { cwd: dir });
-
-const results = { deploy: [], noop: [] };
+const apps = await fixture();
+const cases = [
+  ['one', [], 'deploy, 1 service (image in ECR: register, roll out, verdict)'],
+  ['ten', [], 'deploy, 10 services of one app (default --concurrency 4)'],
+  ['ten', ['--concurrency', '10'], 'deploy, 10 services of one app, --concurrency 10'],
+];
+const results = Object.fromEntries(cases.map(([, , label]) => [label, { deploy: [], noop: [] }]));
+const running = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.a])); // after the warm-up
 for (let round = 0; round < rounds; round += 1) {
-  const version = round % 2 === 0 ? b : a; // alternates: the image is in ECR, the service runs the other one
-  const full = await deploy(version);
-  if (!full.stderr.includes('Image found in ECR')) {
-    throw new Error(`expected a deploy without build:\n${full.stderr}`);
+  for (const [name, extra, label] of cases) {
+    const { dir, a, b } = apps[name];
+    // the image is in ECR and the services run the other version
+    const version = running[name] === a ? b : a;
+    running[name] = version;
+    const args = ['deploy_service', '-e', environment, '--version', version, ...extra];
+    const full = await cloudlift(dir, args);
+    if (!full.stderr.includes('Image found in ECR')) {
+      throw new Error(`expected a deploy without build:\n${full.stderr}`);
+    }
+    results[label].deploy.push(full);
+    const noop = await cloudlift(dir, args);
+    if (!noop.stderr.includes('Nothing to deploy')) {
+      throw new Error(`expected a no-op:\n${noop.stderr}`);
+    }
+    results[label].noop.push(noop);
   }
-  results.deploy.push(full);
-  const noop = await deploy(version);
-  if (!noop.stderr.includes('Nothing to deploy')) {
-    throw new Error(`expected a no-op:\n${noop.stderr}`);
-  }
-  results.noop.push(noop);
 }
 proxy.close();
-// the two local images the warm-up built
-spawnSync('docker', ['rmi', '-f', `${app}:${a}`, `${app}:${b}`], { env, stdio: 'ignore' });
+for (const { app, a, b } of Object.values(apps)) {
+  spawnSync('docker', ['rmi', '-f', `${app}:${a}`, `${app}:${b}`], { env, stdio: 'ignore' });
+}
 
 console.log(
-  `deploy_service benchmark, ${rounds} rounds, node ${process.version}, one ECS service, testbed rollout ~1 s`,
+  `deploy_service benchmark, ${rounds} rounds, node ${process.version}, real containers on the testbed ` +
+    '(timeScale 0.05), worker services, environment with 2 hosts',
 );
-console.log('| case | median wall ms | min ms | max ms | AWS API calls (median) |');
-console.log('|---|---|---|---|---|');
-for (const [name, label] of [
-  ['deploy', 'deploy, image already in ECR (register + roll out + verdict)'],
-  ['noop', 'no-op deploy (same image and config)'],
-]) {
-  const list = results[name];
-  const ms = list.map((r) => r.ms);
-  console.log(
-    `| ${label} | ${median(ms).toFixed(0)} | ${Math.min(...ms).toFixed(0)} | ${Math.max(...ms).toFixed(0)} | ${median(list.map((r) => r.calls.length))} |`,
-  );
+console.log('| case | median wall ms | min ms | max ms | AWS calls | of them writes |');
+console.log('|---|---|---|---|---|---|');
+for (const [, , label] of cases) {
+  for (const [kind, title] of [
+    ['deploy', label],
+    ['noop', `no-op: ${label.replace(/^deploy, /, '').replace(/ \(.*\)$/, '')}`],
+  ]) {
+    const list = results[label][kind];
+    const ms = list.map((r) => r.ms);
+    console.log(
+      `| ${title} | ${median(ms).toFixed(0)} | ${Math.min(...ms).toFixed(0)} | ${Math.max(...ms).toFixed(0)} | ` +
+        `${median(list.map((r) => r.calls.length))} | ${median(list.map((r) => writes(r.calls)))} |`,
+    );
+  }
 }
-for (const [name, list] of Object.entries(results)) {
-  console.log(`\n${name} calls (last round): ${histogram(list[list.length - 1].calls)}`);
+const one = median(results[cases[0][2]].deploy.map((r) => r.ms));
+for (const [, , label] of cases.slice(1)) {
+  console.log(`ten/one (${label}): ${(median(results[label].deploy.map((r) => r.ms)) / one).toFixed(2)}x`);
+}
+for (const [label, { deploy, noop }] of Object.entries(results)) {
+  console.log(`\n${label}: deploy calls (last round): ${histogram(deploy.at(-1).calls)}`);
+  console.log(`${label}: no-op calls (last round): ${histogram(noop.at(-1).calls)}`);
 }

@@ -2,7 +2,8 @@
 # The README quick start, for real, on this machine, with no AWS account: one command that installs what is missing,
 # builds cloudlift, starts the local AWS emulator (moto + a Docker registry that answers as ECR), seeds it like a fresh
 # account, and runs the whole flow through the real CLI, printing each command first:
-#   create_environment -> edit_config -> create_service -> deploy_service -> get_version
+#   create_environment -> edit_config -> create_service -> deploy_service -> get_version, then an HTTP request
+#   answered by the deployed container through its load balancer
 #
 #   sudo bash examples/demo.sh          # (root: the testbed maps the ECR host name and serves it on 127.0.0.1:443)
 #
@@ -92,11 +93,24 @@ run deploy_service -e "$ENVIRONMENT" --build-arg GREETING "hello from the demo"
 run get_version -e "$ENVIRONMENT"
 run deploy_service -e "$ENVIRONMENT" # the same commit and config again: nothing to do
 
+step "The app answers: its load balancer, as the testbed serves it on loopback"
+# The container really runs (on the testbed's Docker engine) behind the service's ALB; the testbed serves each ALB
+# listener on a loopback port, so this is the request a browser would send to https://hello.example.com/.
+CURL=$(node "$ROOT/examples/lib/testbed-url.mjs" "$APP-$ENVIRONMENT" Web hello.example.com)
+show "$CURL"
+ANSWER=$(eval "$CURL")
+printf '%s\n' "$ANSWER"
+if [[ $ANSWER != *"Hello from cloudlift"* ]]; then
+  echo "demo: the deployed app did not answer as expected" >&2
+  exit 1
+fi
+
 cat >&2 <<EOF
 
 Done. The emulator is still running; to try more commands in the app folder:
   cd $WORK/$APP
   eval "\$(node $ROOT/test/testbed/testbed.mjs env)"; export DOCKER_CONFIG=$DOCKER_CONFIG
   node $ROOT/bin/cloudlift.mjs get_version -e $ENVIRONMENT --json
+  $CURL
 Stop it with: node $ROOT/test/testbed/testbed.mjs stop
 EOF

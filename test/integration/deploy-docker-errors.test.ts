@@ -14,7 +14,6 @@ import {
   seedAccount,
 } from '../support/testbed.js';
 
-const environment = 'staging';
 let executionRoleArn: string;
 
 async function repositories(): Promise<string[]> {
@@ -47,10 +46,11 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
   beforeAll(async () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
-    await createEnvironment(environment);
   });
 
   it("deploy_service: a failing build's error carries docker's error line, not only its exit status", async () => {
+    const environment = 'brokenbuild'; // its own: apps of one environment may not share a service name
+    await createEnvironment(environment);
     const { dir } = await prepareApp('broken-build', environment, { executionRoleArn });
     appendFileSync(join(dir, 'Dockerfile'), 'COPY no-such-file.txt /\n');
     commit(dir, 'copies a file that does not exist');
@@ -65,6 +65,8 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
   });
 
   it('deploy_service with Docker unreachable: stops before any write, and the hint says to start Docker', async () => {
+    const environment = 'nodaemon'; // its own: apps of one environment may not share a service name
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('no-daemon', environment, { executionRoleArn });
     const result = await runCli(['deploy_service', '-e', environment], {
       cwd: dir,
@@ -83,6 +85,8 @@ describe.skipIf(!dockerTestsRequired())('container tool errors', () => {
   });
 
   it('upload_to_ecr of a local tag that does not exist: exit 2, one line naming it and docker images, no ECR write', async () => {
+    const environment = 'neverbuilt'; // its own: apps of one environment may not share a service name
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('never-built', environment, { executionRoleArn });
     const result = await runCli(['upload_to_ecr', '--name', app, '--local_tag', 'v9.9.9'], {
       cwd: dir,

@@ -10,7 +10,6 @@ import { runCli } from '../support/cli.js';
 import { createEnvironment, prepareApp } from '../support/deploy-fixture.js';
 import { awsClientConfig, cliEnv, resetTestbed, seedAccount } from '../support/testbed.js';
 
-const environment = 'staging';
 let executionRoleArn: string;
 
 /** A PATH with git and nothing else: no docker, no podman. */
@@ -48,10 +47,11 @@ describe('deploy_service checks before writing', () => {
   beforeAll(async () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
-    await createEnvironment(environment);
   });
 
   it('without Docker or Podman: says so with the install link, and writes nothing', async () => {
+    const environment = 'nodocker'; // its own: apps of one environment may not share a service name
+    await createEnvironment(environment);
     const { dir } = await prepareApp('no-docker', environment, { executionRoleArn });
     const before = await revisions('WebFamily');
     const result = await runCli(['deploy_service', '-e', environment], {
@@ -67,6 +67,8 @@ describe('deploy_service checks before writing', () => {
   });
 
   it('for an unknown environment: names it and the command that creates it, and writes nothing', async () => {
+    const environment = 'lost'; // its own: apps of one environment may not share a service name
+    await createEnvironment(environment);
     const { dir } = await prepareApp('lost', environment, { executionRoleArn });
     const result = await runCli(['deploy_service', '-e', 'nowhere'], { cwd: dir, env: cliEnv() });
     expect(result.code).toBe(1);

@@ -4,14 +4,17 @@
 // its own app (tests run in random order).
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliResult } from '../support/cli.js';
 import {
+  clusterWebService,
   commit,
   createEnvironment,
   ecsServiceOf,
+  fargateWorker,
   git,
   notDeployedTag,
   prepareApp,
@@ -26,7 +29,8 @@ import {
   testbed,
 } from '../support/testbed.js';
 
-const environment = 'staging';
+// Each test has its own environment, as apps of one environment may not share service names (an `<env>-<Service>`
+// security group and an ALB name per service, as in the original).
 let executionRoleArn: string;
 /** Values of parameters; none may ever appear in CLI output. */
 const secretValue = `s3cr3t-${randomUUID()}`;
@@ -44,8 +48,8 @@ async function ecsClient() {
   return { sdk, client: new sdk.ECSClient(awsClientConfig()) };
 }
 
-/** The ECS service of `<app>-staging`'s output `<logical>EcsServiceName`, and its current task definition. */
-async function serviceState(app: string, logical = 'Web') {
+/** The ECS service of `<app>-<environment>`'s output `<logical>EcsServiceName`, and its current task definition. */
+async function serviceState(environment: string, app: string, logical = 'Web') {
   const { name, service } = await ecsServiceOf(app, environment, logical);
   const { sdk, client } = await ecsClient();
   const td = await client.send(
@@ -71,13 +75,24 @@ async function ecrTags(repository: string): Promise<string[]> {
   return (answer.imageDetails ?? []).flatMap((d) => d.imageTags ?? []).sort();
 }
 
+/** GET with a Host header (fetch does not let a caller set it). */
+function httpGet(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
+
 const image = (app: string, tag: string) => `${testbed().registryHost}/${app}-repo:${tag}`;
 
 describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   beforeAll(async () => {
     await resetTestbed();
     executionRoleArn = (await seedAccount()).executionRoleArn;
-    await createEnvironment(environment);
   });
 
   afterAll(() => {
@@ -92,18 +107,25 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
         'hello-td',
         'hello-td-config',
         'hello-upload',
+        'hello-shared',
       ],
       { ...process.env, ...cliEnv() },
     );
   });
 
   it('first deploy: builds with --build-arg, pushes through the proxyEndpoint host, rolls every service 0 → 1', async () => {
+    const environment = 'first';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-first', environment, {
       services: ['Web', 'Worker'],
       parameters: { PORT: '80', GREETING: secretValue },
       executionRoleArn,
     });
-    const template = (await serviceState(app)).taskDefinition?.taskDefinitionArn ?? '';
+    const template = (await serviceState(environment, app)).taskDefinition?.taskDefinitionArn ?? '';
+    const templates = {
+      Web: (await serviceState(environment, app, 'Web')).taskDefinition,
+      Worker: (await serviceState(environment, app, 'Worker')).taskDefinition,
+    } as Record<string, Awaited<ReturnType<typeof serviceState>>['taskDefinition']>;
     const result = await cloudlift(dir, [
       'deploy_service',
       '-e',
@@ -115,7 +137,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Determined version to be ${sha}`);
     expect(result.stderr).toContain('Image not found in ECR');
-    expect(result.stderr).toContain('Step 4/5 : LABEL greeting="$GREETING"'); // the build ran, its output shown
+    expect(result.stderr).toContain('Step 8/9 : LABEL greeting="$GREETING"'); // the build ran, its output shown
     const { execFileSync } = await import('node:child_process');
     const label = execFileSync(
       'docker',
@@ -129,7 +151,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(result.stderr).toContain(`Pushed ${image(app, sha)}`);
     expect(await ecrTags(`${app}-repo`)).toEqual([sha]);
     for (const logical of ['Web', 'Worker']) {
-      const state = await serviceState(app, logical);
+      const state = await serviceState(environment, app, logical);
       expect(state.service?.desiredCount).toBe(1);
       expect(state.service?.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([
         ['PRIMARY', 'COMPLETED'],
@@ -138,14 +160,18 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       expect(container?.image).toBe(image(app, sha));
       expect(container?.secrets?.map((s) => s.name)).toEqual(['PORT', 'GREETING']);
       expect(container?.secrets?.[0]?.valueFrom).toBe(
-        `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT`,
+        `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT`,
       );
       // carried over from the template's revision (the original dropped these)
-      expect(state.taskDefinition?.placementConstraints).toEqual([
-        { type: 'memberOf', expression: 'attribute:deployment_type == ondemand' },
-      ]);
+      expect(state.taskDefinition?.placementConstraints).toEqual(templates[logical]?.placementConstraints);
+      expect(state.taskDefinition?.taskRoleArn).toBe(templates[logical]?.taskRoleArn);
       expect(state.taskDefinition?.executionRoleArn).toBe(executionRoleArn);
-      expect(state.tags.map((t) => t.key).sort()).toEqual(['cloudlift:config-versions', 'environment']);
+      // the template revision's tags, plus the parameter versions this revision was registered with
+      expect(state.tags.map((t) => t.key).sort()).toEqual([
+        'Team',
+        'cloudlift:config-versions',
+        'environment',
+      ]);
       expect(result.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
     }
     // the template's revision is kept (the original deregistered it; a rollback needs it)
@@ -159,10 +185,12 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a redeploy of what runs is a no-op (no build, no revision), --force deploys anyway', async () => {
+    const environment = 'noop';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-noop', environment, { executionRoleArn });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     const before = await revisions('WebFamily');
-    const running = (await serviceState(app)).taskDefinition?.taskDefinitionArn;
+    const running = (await serviceState(environment, app)).taskDefinition?.taskDefinitionArn;
     const again = await cloudlift(dir, ['deploy_service', '-e', environment, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(
@@ -170,7 +198,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     );
     expect(again.stderr).not.toContain('Building');
     expect(await revisions('WebFamily')).toEqual(before);
-    expect((await serviceState(app)).taskDefinition?.taskDefinitionArn).toBe(running);
+    expect((await serviceState(environment, app)).taskDefinition?.taskDefinitionArn).toBe(running);
     const json = JSON.parse(again.stdout) as {
       version: string;
       services: { name: string; outcome: { kind: string } }[];
@@ -184,12 +212,14 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a changed Parameter Store value makes a new revision (parameter versions are fingerprinted)', async () => {
+    const environment = 'config';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-config', environment, {
       executionRoleArn,
       parameters: { PORT: '80', GREETING: 'hi' },
     });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
-    const before = await serviceState(app);
+    const before = await serviceState(environment, app);
     const edit = await cloudlift(dir, [
       'edit_config',
       '-e',
@@ -211,7 +241,7 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       ['Web', 'succeeded', ['PORT']],
     ]);
     expect(result.stderr).toContain('No change in image version');
-    const after = await serviceState(app);
+    const after = await serviceState(environment, app);
     expect(after.taskDefinition?.revision).toBe((before.taskDefinition?.revision ?? 0) + 1);
     const tag = (state: typeof after) => state.tags.find((t) => t.key === 'cloudlift:config-versions')?.value;
     expect(tag(after)).not.toBe(tag(before));
@@ -219,6 +249,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('an env.sample key missing in Parameter Store fails before any write (no push, no revision)', async () => {
+    const environment = 'missing';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-missing', environment, { executionRoleArn });
     const before = await revisions('WebFamily');
     appendFileSync(join(dir, 'env.sample'), 'DATABASE_URL=postgres://example\n');
@@ -233,11 +265,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('a dirty working tree deploys the tag `dirty` and rebuilds it every time', async () => {
+    const environment = 'dirty';
+    await createEnvironment(environment);
     const { app, dir } = await prepareApp('hello-dirty', environment, { executionRoleArn });
     writeFileSync(join(dir, 'uncommitted.txt'), 'x');
     const first = await cloudlift(dir, ['deploy_service', '-e', environment]);
     expect(first.code, first.stderr).toBe(0);
-    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
       image(app, 'dirty'),
     );
     const second = await cloudlift(dir, ['deploy_service', '-e', environment]);
@@ -252,6 +286,8 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('--version <branch> deploys the image of its commit sha; a version without image fails before writing', async () => {
+    const environment = 'version';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-version', environment, { executionRoleArn });
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     git(dir, ['branch', 'release']);
@@ -266,7 +302,9 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     ]);
     expect(byBranch.code, byBranch.stderr).toBe(0);
     expect(byBranch.stderr).toContain(`Using commit ${sha} for --version release`);
-    expect((await serviceState(app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, sha));
+    expect((await serviceState(environment, app)).taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+      image(app, sha),
+    );
     const head = git(dir, ['rev-parse', 'HEAD']);
     const missing = await cloudlift(dir, ['deploy_service', '-e', environment, '--version', 'HEAD']);
     expect(missing.code).toBe(1);
@@ -284,9 +322,11 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('create/update_task_definition: a stand-alone family in the environment region, updated with new revisions', async () => {
+    const environment = 'td';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-td', environment, { executionRoleArn });
     const { sdk, client } = await ecsClient();
-    const family = 'HelloTdStagingFamily';
+    const family = 'HelloTdTdFamily';
     const created = await cloudlift(dir, ['create_task_definition', '-e', environment]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toContain('Create task definition to us-east-1');
@@ -299,18 +339,21 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
       essential: true,
       memoryReservation: 1024,
       secrets: [
-        { name: 'PORT', valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/staging/${app}/PORT` },
+        {
+          name: 'PORT',
+          valueFrom: `arn:aws:ssm:us-east-1:123456789012:parameter/${environment}/${app}/PORT`,
+        },
       ],
       logConfiguration: {
         logDriver: 'awslogs',
         options: {
-          'awslogs-group': 'staging-logs',
+          'awslogs-group': `${environment}-logs`,
           'awslogs-region': 'us-east-1',
           'awslogs-stream-prefix': 'HelloTd',
         },
       },
     });
-    expect(first?.taskRoleArn).toBe('arn:aws:iam::123456789012:role/HelloTdStagingRole');
+    expect(first?.taskRoleArn).toBe('arn:aws:iam::123456789012:role/HelloTdTdRole');
     expect(first?.executionRoleArn).toBe(executionRoleArn);
     const again = await cloudlift(dir, ['create_task_definition', '-e', environment]);
     expect(again.code).toBe(1);
@@ -335,11 +378,13 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
   });
 
   it('update_task_definition after a Parameter Store change: a new revision naming the changed variables (names only)', async () => {
+    const environment = 'tdconfig';
+    await createEnvironment(environment);
     const { dir } = await prepareApp('hello-td-config', environment, {
       executionRoleArn,
       parameters: { PORT: '80', GREETING: 'hi' },
     });
-    const family = 'HelloTdConfigStagingFamily';
+    const family = 'HelloTdConfigTdconfigFamily';
     // A deploy records the parameter versions in the ledger; the stand-alone family is created with the same ones.
     expect((await cloudlift(dir, ['deploy_service', '-e', environment])).code).toBe(0);
     expect((await cloudlift(dir, ['create_task_definition', '-e', environment])).code).toBe(0);
@@ -374,7 +419,45 @@ describe.skipIf(!dockerTestsRequired())('deploy_service', () => {
     expect(`${updated.stdout}${updated.stderr}${again.stdout}${again.stderr}`).not.toContain(secretValue);
   });
 
+  it('a web service on the environment cluster ALB and a Fargate worker: both roll out, and the shared ALB routes the app host name to the new version', async () => {
+    const environment = 'shared';
+    await createEnvironment(environment);
+    const app = 'hello-shared';
+    const { dir, sha } = await prepareApp(app, environment, {
+      config: { Front: clusterWebService(app), Jobs: fargateWorker() },
+    });
+    const first = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(dir, 'www', 'index.html'), '<h1>hello-shared v2</h1>\n');
+    const next = commit(dir, 'v2 page');
+    const second = await cloudlift(dir, ['deploy_service', '-e', environment]);
+    expect(second.code, second.stderr).toBe(0);
+    for (const logical of ['Front', 'Jobs']) {
+      const state = await serviceState(environment, app, logical);
+      expect(state.taskDefinition?.containerDefinitions?.[0]?.image).toBe(image(app, next));
+      expect(state.service?.deployments?.map((d) => d.rolloutState)).toEqual(['COMPLETED']);
+      expect(second.stderr).toMatch(new RegExp(`${logical}\\s+│ ✔ deployed: 1/1 running`));
+    }
+    const jobs = await serviceState(environment, app, 'Jobs');
+    expect([jobs.service?.launchType, jobs.taskDefinition?.networkMode]).toEqual(['FARGATE', 'awsvpc']);
+    // the environment's public cluster ALB (shared by the apps of `shared`) sends hello-shared.example.com here
+    const fronts = (await (await fetch(`${testbed().endpoint}/_testbed/load-balancers`)).json()) as {
+      name: string;
+      listeners: { port: number; loopback: string }[];
+    }[];
+    const https = fronts
+      .find((front) => front.name === 'PublicALB1Shared')
+      ?.listeners.find((listener) => listener.port === 443)?.loopback;
+    const routed = await httpGet(`http://${https}/`, `${app}.example.com`);
+    expect(routed).toEqual({ status: 200, body: '<h1>hello-shared v2</h1>\n' });
+    const other = await httpGet(`http://${https}/`, 'nobody.example.com');
+    expect(other.status).not.toBe(200); // the listener's default action, not this app
+    expect(sha).not.toBe(next);
+  });
+
   it('upload_to_ecr pushes a local image and adds tags; get_version reports the running version', async () => {
+    const environment = 'upload';
+    await createEnvironment(environment);
     const { app, dir, sha } = await prepareApp('hello-upload', environment, { executionRoleArn });
     const missingFlag = await cloudlift(dir, ['upload_to_ecr', '--name', app]);
     expect(missingFlag.code).toBe(2);

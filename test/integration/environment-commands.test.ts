@@ -233,13 +233,19 @@ describe('update_environment', () => {
     );
   });
 
-  it('updates ECS agents (none registered here) and still finds nothing to change', async () => {
-    const result = await runCli(['update_environment', '-e', 'staging', '--update_ecs_agents', '--yes'], {
-      env: cliEnv(),
-    });
-    expect(result.stderr).toMatch(/No container instances in cluster-staging: no agents to update/);
+  it('updates the ECS agent of every host of the fleet, then finds nothing to change; a second run finds them up to date', async () => {
+    // the fleet's host joined cluster-staging through the testbed's emulated ECS agent (an older agent version)
+    const run = () =>
+      runCli(['update_environment', '-e', 'staging', '--update_ecs_agents', '--yes'], { env: cliEnv() });
+    const result = await run();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/container-instance\/cluster-staging\/\S+: update started/);
+    expect(result.stderr).toMatch(/ECS agents updated \(\d+ of \d+\)/);
     expect(result.stderr).toMatch(/No changes to cluster-staging/);
-    expect(result.code).toBe(0);
+    const again = await run();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/container-instance\/cluster-staging\/\S+: already up to date/);
+    expect(again.stderr).not.toContain('update started');
   });
 
   it('previews and applies a changed instance count, keeping the running size (Appendix A #18)', async () => {

@@ -9,7 +9,7 @@ import { ecsServiceOf } from '../support/deploy-fixture.js';
 import { appFolder, readyEnvironment } from '../support/service-fixture.js';
 import { putAppParameters } from '../support/stored-config.js';
 import { runInTerminal } from './session-fixture.js';
-import { awsClientConfig, cliEnv, resetTestbed, testbed } from '../support/testbed.js';
+import { awsClientConfig, cliEnv, resetTestbed, setEcsBehaviour, testbed } from '../support/testbed.js';
 import type { Seed } from '../support/testbed.js';
 
 const environment = 'staging';
@@ -81,6 +81,9 @@ const updateService = (app: string, file: string) =>
 describe('create_service and update_service', () => {
   beforeAll(async () => {
     await resetTestbed();
+    // This file is about stacks and stored configuration, not tasks: the app is never deployed, so tasks of its
+    // placeholder image would fail to pull and ECS's circuit breaker would roll updates back. Scripted: they stay PENDING.
+    await setEcsBehaviour({ pendingSeconds: 3600 });
     seed = await readyEnvironment(environment);
     secrets = await putAppParameters(environment, 'shop', {
       DATABASE_URL: 'postgres://db',
@@ -142,13 +145,15 @@ describe('create_service and update_service', () => {
 
   it('update_service applies a change through a change set and keeps the running desired count', async () => {
     const web = await ecsView('shop', 'Shop');
-    await web.client.send(
-      new web.sdk.UpdateServiceCommand({
-        cluster: `cluster-${environment}`,
-        service: web.name,
-        desiredCount: 2,
-      }),
-    );
+    const scale = (desiredCount: number) =>
+      web.client.send(
+        new web.sdk.UpdateServiceCommand({
+          cluster: `cluster-${environment}`,
+          service: web.name,
+          desiredCount,
+        }),
+      );
+    await scale(2); // its tasks stay PENDING (see beforeAll)
     const changed = serviceConfig();
     changed.services.Shop.memory_reservation = 512;
     const result = await updateService('shop', writeConfig('update.json', changed));

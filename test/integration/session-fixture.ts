@@ -1,9 +1,12 @@
-// The world the shell-access tests run in, built in the moto testbed: environment `staging`, cluster-staging with two
-// registered EC2 container instances, IAM users with and without an MFA device, and two apps:
-// * `shop` (stack shop-staging, outputs only): Web runs two tasks on the two EC2 hosts, Fg one Fargate task, Worker
-//   none — task discovery is what ECS reports, no ECS service needed;
-// * `api` (stack api-staging, real ECS services through CloudFormation): Api with one task run by the testbed's
-//   scheduler, Idle with desired count 0, Shell with ECS Exec enabled and one task (started without it, as moto does).
+// The world the shell-access tests run in, made the way a user makes it: `create_environment` (staging, two EC2
+// hosts that the emulated ECS agent registers in cluster-staging), IAM users with and without an MFA device, and two
+// apps made by `create_service` from real configurations and deployed by `deploy_service` (a real image, run by ECS as
+// real containers):
+// * `shop`: Web behind its own ALB, scaled out to two tasks, one on each host; Worker scaled in to 0 (no running
+//   task); Fg a Fargate service with one task;
+// * `api`: Api with one task (ECS Exec not enabled); Idle scaled in to 0; Shell with one task, on which ECS Exec was
+//   enabled afterwards with UpdateService (as `aws ecs update-service --enable-execute-command` does), so its running
+//   task was started without it.
 // It also writes a stand-in `session-manager-plugin` (the real one is not installable here) that records its
 // arguments, environment and stdin into a JSON file.
 import { spawn } from 'node:child_process';
@@ -11,41 +14,34 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
-import { DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import {
-  CreateClusterCommand,
+  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
-  RegisterContainerInstanceCommand,
-  RegisterTaskDefinitionCommand,
-  RunTaskCommand,
-  StartTaskCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import type { Task } from '@aws-sdk/client-ecs';
 import {
   CreateAccessKeyCommand,
-  CreateRoleCommand,
   CreateUserCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
 import type { CliResult } from '../support/cli.js';
-import { cliPath } from '../support/cli.js';
-import { saveEnvironmentRecord } from '../support/stored-config.js';
-import { awsClientConfig, testbed, waitUntil } from '../support/testbed.js';
+import { cliPath, runCli } from '../support/cli.js';
+import {
+  createEnvironment,
+  ecsServiceOf,
+  fargateWorker,
+  prepareApp,
+  webService,
+  workerService,
+} from '../support/deploy-fixture.js';
+import { awsClientConfig, cliEnv, waitUntil } from '../support/testbed.js';
 
 export const environment = 'staging';
 export const cluster = 'cluster-staging';
-export const shopServices = {
-  Web: 'shop-staging-Web-1A2B3C',
-  Worker: 'shop-staging-Worker-4D5E6F',
-  Fg: 'shop-staging-Fg-7G8H9I',
-} as const;
 export const mfaSerial = 'arn:aws:iam::123456789012:mfa/moto-phone';
 
 /** What the fixture created. */
@@ -55,16 +51,21 @@ export interface World {
   pluginDir: string;
   /** Where the stand-in writes what it was started with. */
   pluginRecord: string;
-  /** EC2 instance ids of the two container instances, in registration order. */
+  /** EC2 instance ids of the hosts running shop's two Web tasks (one each), in the order ECS lists the tasks. */
   instanceIds: string[];
   /** Long-term keys of IAM user `nodevice`, who has no MFA device. */
   noDeviceKeys: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
+  /** The ECS service names CloudFormation gave shop's services. */
+  shopServices: { Web: string; Worker: string; Fg: string };
   /** The ECS service name CloudFormation gave `Api`, and the id of its running task. */
   apiService: string;
   apiTaskId: string;
-  /** The same for `Shell`, created with EnableExecuteCommand (the testbed reports it; its tasks never have it). */
+  /** The same for `Shell` (ECS Exec enabled on the service after its task started). */
   shellService: string;
   shellTaskId: string;
+  /** The app folders (cwd for commands that need one). */
+  shopDir: string;
+  apiDir: string;
 }
 
 /** What the stand-in plugin recorded. */
@@ -111,146 +112,103 @@ async function createUsers(): Promise<World['noDeviceKeys']> {
   };
 }
 
-/** Two EC2 hosts registered in the cluster; Web's two tasks start on them, Fg's task on Fargate. */
-async function createShop(ecs: ECSClient): Promise<string[]> {
-  const ec2 = new EC2Client(awsClientConfig());
-  const hosts: { instanceId: string; arn: string }[] = [];
-  for (let index = 0; index < 2; index += 1) {
-    const run = await ec2.send(
-      new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }),
-    );
-    const instanceId = run.Instances?.[0]?.InstanceId ?? '';
-    const document = JSON.stringify({ instanceId, region: testbed().region, accountId: testbed().accountId });
-    const registered = await ecs.send(
-      new RegisterContainerInstanceCommand({ cluster, instanceIdentityDocument: document }),
-    );
-    hosts.push({ instanceId, arn: registered.containerInstance?.containerInstanceArn ?? '' });
-  }
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'WebFamily',
-      containerDefinitions: [{ name: 'WebContainer', image: 'busybox', memory: 128 }],
-    }),
-  );
-  for (const host of hosts) {
-    await ecs.send(
-      new StartTaskCommand({
-        cluster,
-        taskDefinition: 'WebFamily',
-        containerInstances: [host.arn],
-        group: `service:${shopServices.Web}`,
-      }),
-    );
-  }
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'FgFamily',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'FgContainer', image: 'busybox', memory: 256 }],
-    }),
-  );
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  await ecs.send(
-    new RunTaskCommand({
-      cluster,
-      taskDefinition: 'FgFamily',
-      launchType: 'FARGATE',
-      group: `service:${shopServices.Fg}`,
-      networkConfiguration: {
-        awsvpcConfiguration: { subnets: [subnets.Subnets?.[0]?.SubnetId ?? ''], securityGroups: [] },
-      },
-    }),
-  );
-  const outputs = Object.fromEntries(
-    Object.entries(shopServices).map(([component, name]) => [`${component}EcsServiceName`, { Value: name }]),
-  );
-  await new CloudFormationClient(awsClientConfig()).send(
-    new CreateStackCommand({
-      StackName: 'shop-staging',
-      TemplateBody: JSON.stringify({
-        Resources: { Marker: { Type: 'AWS::SNS::Topic' } },
-        Outputs: { ...outputs, StackName: { Value: { Ref: 'AWS::StackName' } } },
-      }),
-    }),
-  );
-  return hosts.map((host) => host.instanceId);
+/** `deploy_service -e staging` in the app folder (builds, pushes and rolls out every service of the app). */
+export async function deploy(dir: string, ...extra: string[]): Promise<CliResult> {
+  return runCli(['deploy_service', '-e', environment, ...extra], {
+    cwd: dir,
+    env: cliEnv({ CLOUDLIFT_POLL_INTERVAL_MS: '300' }),
+    timeoutMs: 170_000,
+  });
 }
 
-/** The api app: real ECS services created by CloudFormation, one running task (from the testbed's scheduler). */
-async function createApi(
-  ecs: ECSClient,
-): Promise<Pick<World, 'apiService' | 'apiTaskId' | 'shellService' | 'shellTaskId'>> {
-  const role = await new IAMClient(awsClientConfig()).send(
-    new CreateRoleCommand({ RoleName: 'api-staging-ApiRole', AssumeRolePolicyDocument: '{}' }),
-  );
-  const service = (desired: number, exec = false) => ({
-    Type: 'AWS::ECS::Service',
-    Properties: {
-      Cluster: cluster,
-      TaskDefinition: { Ref: 'ApiTaskDefinition' },
-      DesiredCount: desired,
-      LaunchType: 'EC2',
-      ...(exec ? { EnableExecuteCommand: true } : {}),
-    },
+async function deployed(dir: string): Promise<void> {
+  const result = await deploy(dir);
+  if (result.code !== 0) {
+    throw new Error(`deploy_service in ${dir} exited ${result.code}:\n${result.stderr}`);
+  }
+}
+
+/** The service's tasks whose desired status is RUNNING, described, in the order ECS lists them. */
+export async function serviceTasks(ecs: ECSClient, service: string): Promise<Task[]> {
+  const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: service }));
+  if ((listed.taskArns ?? []).length === 0) {
+    return [];
+  }
+  return (await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }))).tasks ?? [];
+}
+
+const idOf = (task: Task): string => task.taskArn?.split('/').pop() ?? '';
+
+/** Sets the service's desired count (as an operator scaling it does) and waits until ECS runs that many tasks. */
+async function scale(ecs: ECSClient, service: string, desiredCount: number): Promise<Task[]> {
+  await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount }));
+  return waitUntil(`${desiredCount} running task(s) of ${service}`, async () => {
+    const tasks = await serviceTasks(ecs, service);
+    return tasks.length === desiredCount && tasks.every((task) => task.lastStatus === 'RUNNING')
+      ? tasks
+      : undefined;
   });
-  const cfn = new CloudFormationClient(awsClientConfig());
-  await cfn.send(
-    new CreateStackCommand({
-      StackName: 'api-staging',
-      TemplateBody: JSON.stringify({
-        Resources: {
-          ApiTaskDefinition: {
-            Type: 'AWS::ECS::TaskDefinition',
-            Properties: {
-              Family: 'ApiFamily',
-              TaskRoleArn: role.Role?.Arn,
-              ContainerDefinitions: [
-                { Name: 'ApiContainer', Image: 'busybox', Memory: 128, Essential: true },
-              ],
-            },
-          },
-          Api: service(1),
-          Idle: service(0),
-          Shell: service(1, true),
-        },
-        Outputs: {
-          ApiEcsServiceName: { Value: { 'Fn::GetAtt': ['Api', 'Name'] } },
-          IdleEcsServiceName: { Value: { 'Fn::GetAtt': ['Idle', 'Name'] } },
-          ShellEcsServiceName: { Value: { 'Fn::GetAtt': ['Shell', 'Name'] } },
-        },
-      }),
+}
+
+async function runningTaskId(ecs: ECSClient, service: string): Promise<string> {
+  return waitUntil(`a RUNNING task of ${service}`, async () => {
+    const task = (await serviceTasks(ecs, service)).find((candidate) => candidate.lastStatus === 'RUNNING');
+    return task === undefined ? undefined : idOf(task);
+  });
+}
+
+/** shop: Web on both hosts, Worker scaled in to 0, Fg on Fargate. */
+async function createShop(ecs: ECSClient): Promise<Pick<World, 'instanceIds' | 'shopServices' | 'shopDir'>> {
+  const shop = await prepareApp('shop', environment, {
+    config: { Web: webService('shop'), Worker: workerService(), Fg: fargateWorker() },
+  });
+  await deployed(shop.dir);
+  const name = async (logical: string) => (await ecsServiceOf('shop', environment, logical)).name;
+  const shopServices = { Web: await name('Web'), Worker: await name('Worker'), Fg: await name('Fg') };
+  // The worker first: then the second Web task goes to the host with more room, the one without the first.
+  await scale(ecs, shopServices.Worker, 0);
+  const web = await scale(ecs, shopServices.Web, 2);
+  const described = await ecs.send(
+    new DescribeContainerInstancesCommand({
+      cluster,
+      containerInstances: web.map((task) => task.containerInstanceArn ?? ''),
     }),
   );
-  const stack = await cfn.send(new DescribeStacksCommand({ StackName: 'api-staging' }));
-  const apiService = stack.Stacks?.[0]?.Outputs?.find(
-    (output) => output.OutputKey === 'ApiEcsServiceName',
-  )?.OutputValue;
-  if (apiService === undefined) {
-    throw new Error('api-staging has no ApiEcsServiceName output');
+  const hostOf = new Map(
+    (described.containerInstances ?? []).map((instance) => [
+      instance.containerInstanceArn,
+      instance.ec2InstanceId ?? '',
+    ]),
+  );
+  const instanceIds = [...new Set(web.map((task) => hostOf.get(task.containerInstanceArn) ?? ''))];
+  if (instanceIds.length !== 2) {
+    throw new Error(`shop's two Web tasks run on ${instanceIds.join(', ')}, not on two hosts`);
   }
-  const output = (key: string): string =>
-    stack.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === key)?.OutputValue ?? '?';
-  const runningTask = (name: string) =>
-    waitUntil(`a RUNNING task of ${name}`, async () => {
-      const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: name }));
-      if ((listed.taskArns ?? []).length === 0) {
-        return undefined;
-      }
-      const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }));
-      return described.tasks
-        ?.find((task) => task.lastStatus === 'RUNNING')
-        ?.taskArn?.split('/')
-        .pop();
-    });
-  const shellService = output('ShellEcsServiceName');
+  return { instanceIds, shopServices, shopDir: shop.dir };
+}
+
+/** api: Api running without ECS Exec, Idle scaled in to 0, Shell with ECS Exec enabled after its task started. */
+async function createApi(
+  ecs: ECSClient,
+): Promise<Pick<World, 'apiService' | 'apiTaskId' | 'shellService' | 'shellTaskId' | 'apiDir'>> {
+  const api = await prepareApp('api', environment, {
+    config: { Api: workerService(), Idle: workerService(), Shell: workerService() },
+  });
+  await deployed(api.dir);
+  const name = async (logical: string) => (await ecsServiceOf('api', environment, logical)).name;
+  const [apiService, idleService, shellService] = [
+    await name('Api'),
+    await name('Idle'),
+    await name('Shell'),
+  ];
+  await scale(ecs, idleService, 0);
+  await ecs.send(new UpdateServiceCommand({ cluster, service: shellService, enableExecuteCommand: true }));
   return {
     apiService,
-    apiTaskId: await runningTask(apiService),
+    apiTaskId: await runningTaskId(ecs, apiService),
     shellService,
-    shellTaskId: await runningTask(shellService),
+    shellTaskId: await runningTaskId(ecs, shellService),
+    apiDir: api.dir,
   };
 }
 
@@ -261,13 +219,12 @@ export async function buildWorld(): Promise<World> {
   const pluginRecord = join(scratch, 'plugin-record.json');
   mkdirSync(pluginDir);
   writeStandInPlugin(pluginDir, pluginRecord);
-  await saveEnvironmentRecord(environment, { region: testbed().region });
   const noDeviceKeys = await createUsers();
+  await createEnvironment(environment, { instances: 2 });
   const ecs = new ECSClient(awsClientConfig());
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-  const instanceIds = await createShop(ecs);
+  const shop = await createShop(ecs);
   const api = await createApi(ecs);
-  return { scratch, pluginDir, pluginRecord, instanceIds, noDeviceKeys, ...api };
+  return { scratch, pluginDir, pluginRecord, noDeviceKeys, ...shop, ...api };
 }
 
 /** PATH with the stand-in plugin first (`withPlugin`), or a PATH on which no plugin can be found. */

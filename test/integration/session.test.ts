@@ -1,9 +1,11 @@
-// Shell access end to end against the moto testbed: the real CLI for discovery, credentials and the exec
-// pre-flight (start_session inside a pseudo-terminal, since it refuses to run without one), and in-process runs of
-// the use cases for the last step. The emulator cannot produce that step: moto answers SSM StartSession with HTTP 500
-// (not implemented), has no ECS ExecuteCommand, and reports neither enableExecuteCommand nor managed agents nor
-// runtime ids; those answers are recorded with aws-sdk-client-mock below, and everything else is moto. The real
-// session-manager-plugin is not installable here: a stand-in records what it was started with (session-fixture.ts).
+// Shell access end to end against the testbed, on apps made by create_service and deployed by deploy_service, whose
+// tasks ECS runs as real containers on the environment's two EC2 hosts (session-fixture.ts): the real CLI for
+// discovery, credentials and the exec pre-flight (start_session inside a pseudo-terminal, since it refuses to run
+// without one), and in-process runs of the use cases for the last step. The emulator cannot produce that step: moto
+// answers SSM StartSession with HTTP 500 (not implemented) and has no ECS ExecuteCommand, and the testbed reports no
+// managed agents (ECS Exec's agent); those answers are recorded with aws-sdk-client-mock below, and everything else
+// is the testbed (which hosts run a service's tasks, and enableExecuteCommand as ECS sets it when a task starts). The
+// real session-manager-plugin is not installable here: a stand-in records what it was started with.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import {
   DescribeServicesCommand,
@@ -28,12 +30,13 @@ import { pluginInstallUrl } from '../../src/deploy/session/session-plugin.js';
 import { startSession } from '../../src/deploy/session/start-session.js';
 import {
   buildWorld,
+  deploy,
   cluster,
   environment,
   mfaSerial,
   pathFor,
   runInTerminal,
-  shopServices,
+  serviceTasks,
 } from './session-fixture.js';
 import type { PluginRecord, World } from './session-fixture.js';
 
@@ -133,7 +136,9 @@ describe('start_session in a terminal', () => {
   it('says when the service has no running task', async () => {
     const result = await cliStartSession(['--name', 'shop', '--component', 'Worker', '--mfa', '123456']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Service Worker (${shopServices.Worker}) has no running task in staging`);
+    expect(result.stderr).toContain(
+      `Service Worker (${world.shopServices.Worker}) has no running task in staging`,
+    );
   });
 
   it('asks for the MFA code and the service on a terminal when they are not passed', async () => {
@@ -245,6 +250,21 @@ describe('exec pre-flight (real CLI, no terminal)', () => {
       'Fix: Replace the running tasks with a new deployment: `cloudlift deploy_service -e staging --name api --force`.',
     );
     expect(result.stderr).not.toContain('is not enabled on service');
+  });
+
+  it('3c. after the forced deploy it names, the new task has ECS Exec, as ECS starts it', async () => {
+    const forced = await deploy(world.apiDir, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    const ecs = new ECSClient(awsClientConfig());
+    const [task] = await serviceTasks(ecs, world.shellService);
+    const taskId = task?.taskArn?.split('/').pop() ?? '?';
+    expect(taskId).not.toBe(world.shellTaskId);
+    expect(task?.enableExecuteCommand).toBe(true);
+    const result = await cliExec(['--name', 'api', '--component', 'Shell', '--command', 'ls']);
+    expect(result.stderr).toContain('✔ 1 running task in Shell');
+    expect(result.stderr).not.toContain('was started before ECS Exec was enabled');
+    expect(result.stderr).not.toContain('is not enabled on service');
+    // What remains is ECS Exec's agent, which the testbed does not report (hand-off tests below record it).
   });
 
   it('refuses a malformed --mfa before anything else', async () => {

@@ -1,4 +1,5 @@
-// Proves the testbed is real: moto answers, the moto patches work, ECS deployments behave, Docker pushes reach ECR.
+// Proves the testbed is real: moto answers, the moto patches work, Docker pushes reach ECR. (ECS tasks, hosts, load
+// balancers: testbed-ecs.test.ts; CloudFormation fidelity: testbed-cloudformation.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,18 +20,7 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type Service,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
   CreateRepositoryCommand,
   DescribeImagesCommand,
@@ -45,9 +35,7 @@ import {
   dockerTestsRequired,
   resetTestbed,
   seedAccount,
-  setEcsBehaviour,
   testbed,
-  waitUntil,
 } from '../support/testbed.js';
 
 // The four traps of Cloudlift's environment template that plain moto 5.2.1 cannot create (testbed.md 2.1), in
@@ -164,53 +152,6 @@ function serviceTemplate(image: string, subnet: string): string {
   });
 }
 
-const ecs = (): ECSClient => new ECSClient(awsClientConfig());
-
-async function describeService(cluster: string, name: string): Promise<Service> {
-  const result = await ecs().send(new DescribeServicesCommand({ cluster, services: [name] }));
-  const service = result.services?.[0];
-  if (service === undefined) {
-    throw new Error(`service ${name} not found in ${cluster}`);
-  }
-  return service;
-}
-
-async function registerWeb(family: string, image: string): Promise<string> {
-  const result = await ecs().send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      containerDefinitions: [{ name: 'web', image, memory: 64, essential: true }],
-    }),
-  );
-  const arn = result.taskDefinition?.taskDefinitionArn;
-  if (arn === undefined) {
-    throw new Error('RegisterTaskDefinition returned no ARN');
-  }
-  return arn;
-}
-
-/** A running EC2-style service `name` on cluster `cluster`, deployed once and steady. */
-async function steadyService(cluster: string, name: string, desiredCount = 1): Promise<string> {
-  await ecs().send(new CreateClusterCommand({ clusterName: cluster }));
-  const first = await registerWeb(name, `repo/${name}:v1`);
-  await ecs().send(
-    new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: first, desiredCount }),
-  );
-  await waitUntil(
-    `${name} steady`,
-    async () => (await describeService(cluster, name)).runningCount === desiredCount,
-  );
-  return first;
-}
-
-async function stoppedTasks(cluster: string, serviceName: string): Promise<Task[]> {
-  const listed = await ecs().send(new ListTasksCommand({ cluster, serviceName, desiredStatus: 'STOPPED' }));
-  if ((listed.taskArns ?? []).length === 0) {
-    return [];
-  }
-  return (await ecs().send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }))).tasks ?? [];
-}
-
 function run(command: string, args: string[], input?: string): { code: number; out: string } {
   const result = spawnSync(command, args, { env: dockerEnv(), input, encoding: 'utf8', timeout: 120_000 });
   return { code: result.status ?? 1, out: `${result.stdout}${result.stderr}` };
@@ -285,7 +226,7 @@ describe('testbed', () => {
 
   it('describes change sets with Details, including changes caused by a replaced task definition', async () => {
     const cfn = new CloudFormationClient(awsClientConfig());
-    await ecs().send(new CreateClusterCommand({ clusterName: 'cluster-cs' }));
+    await new ECSClient(awsClientConfig()).send(new CreateClusterCommand({ clusterName: 'cluster-cs' }));
     const subnets = await new EC2Client(awsClientConfig()).send(new DescribeSubnetsCommand({}));
     const subnet = subnets.Subnets?.[0]?.SubnetId ?? '';
     await cfn.send(
@@ -321,109 +262,6 @@ describe('testbed', () => {
         Target: expect.objectContaining({ Name: 'TaskDefinition' }),
       }),
     ]);
-  });
-
-  it('rolls an updated service to a new PRIMARY deployment that the scheduler completes', async () => {
-    const first = await steadyService('cluster-roll', 'web', 2);
-    const second = await registerWeb('web', 'repo/web:v2');
-    await ecs().send(
-      new UpdateServiceCommand({ cluster: 'cluster-roll', service: 'web', taskDefinition: second }),
-    );
-    const rolling = await describeService('cluster-roll', 'web');
-    expect(rolling.taskDefinition).toBe(second);
-    expect(rolling.deployments?.map((d) => [d.status, d.taskDefinition, d.rolloutState])).toEqual([
-      ['PRIMARY', second, 'IN_PROGRESS'],
-      ['ACTIVE', first, 'COMPLETED'],
-    ]);
-    const primaryId = rolling.deployments?.[0]?.id;
-    const done = await waitUntil('the rollout to complete', async () => {
-      const service = await describeService('cluster-roll', 'web');
-      return (
-        service.deployments?.length === 1 && service.deployments[0]?.rolloutState === 'COMPLETED' && service
-      );
-    });
-    expect(done.deployments?.[0]).toMatchObject({
-      id: primaryId,
-      runningCount: 2,
-      desiredCount: 2,
-      pendingCount: 0,
-    });
-    expect(done.runningCount).toBe(done.desiredCount);
-    expect(done.events?.[0]?.message).toBe('(service web) has reached a steady state.');
-    expect(done.events?.[0]?.id).toEqual(expect.any(String));
-    expect(done.events?.[0]?.createdAt).toBeInstanceOf(Date);
-    const running = await ecs().send(new ListTasksCommand({ cluster: 'cluster-roll', serviceName: 'web' }));
-    const tasks = (
-      await ecs().send(new DescribeTasksCommand({ cluster: 'cluster-roll', tasks: running.taskArns }))
-    ).tasks;
-    expect(tasks?.map((t) => [t.lastStatus, t.taskDefinitionArn, t.group])).toEqual([
-      ['RUNNING', second, 'service:web'],
-      ['RUNNING', second, 'service:web'],
-    ]);
-  });
-
-  it.each([
-    ['exit', 'Essential container in task exited', 1],
-    ['pull', 'CannotPullContainerError: ', undefined],
-    ['oom', 'OutOfMemoryError: Container killed due to memory usage', 137],
-  ] as const)('makes tasks fail on demand (%s)', async (reason, stoppedReason, exitCode) => {
-    const name = `fail-${reason}`;
-    await steadyService('cluster-fail', name);
-    await setEcsBehaviour({ failTasks: [{ imageContains: `crash-${reason}`, reason }], pendingSeconds: 0.1 });
-    const broken = await registerWeb(name, `repo/${name}:crash-${reason}`);
-    await ecs().send(
-      new UpdateServiceCommand({ cluster: 'cluster-fail', service: name, taskDefinition: broken }),
-    );
-    const failed = await waitUntil('a stopped task', async () => {
-      const tasks = await stoppedTasks('cluster-fail', name);
-      return tasks.find((t) => t.taskDefinitionArn === broken);
-    });
-    expect(failed.stoppedReason).toContain(stoppedReason);
-    expect(failed.containers?.[0]?.exitCode).toBe(exitCode);
-    const service = await describeService('cluster-fail', name);
-    expect(service.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
-    expect(service.deployments?.[0]?.failedTasks).toBeGreaterThanOrEqual(1);
-    expect(service.runningCount).toBe(1); // the old deployment keeps serving
-  });
-
-  it('reports a service that cannot place tasks', async () => {
-    await steadyService('cluster-place', 'stuck');
-    await setEcsBehaviour({ unplaceable: ['stuck'] });
-    const next = await registerWeb('stuck', 'repo/stuck:v2');
-    await ecs().send(
-      new UpdateServiceCommand({ cluster: 'cluster-place', service: 'stuck', taskDefinition: next }),
-    );
-    const event = await waitUntil('the unable-to-place event', async () =>
-      (await describeService('cluster-place', 'stuck')).events?.find((e) => e.message?.includes('unable')),
-    );
-    expect(event.message).toBe(
-      '(service stuck) was unable to place a task because no container instance met all of its requirements.',
-    );
-  });
-
-  it('trips the circuit breaker and rolls back to the last completed task definition', async () => {
-    const good = await steadyService('cluster-breaker', 'flaky');
-    await setEcsBehaviour({
-      failTasks: [{ imageContains: 'crash' }],
-      circuitBreaker: { rollback: true, threshold: 2 },
-      pendingSeconds: 0.1,
-    });
-    const bad = await registerWeb('flaky', 'repo/flaky:crash');
-    await ecs().send(
-      new UpdateServiceCommand({ cluster: 'cluster-breaker', service: 'flaky', taskDefinition: bad }),
-    );
-    const rolledBack = await waitUntil('the rollback', async () => {
-      const service = await describeService('cluster-breaker', 'flaky');
-      return service.taskDefinition === good && service;
-    });
-    const failed = rolledBack.deployments?.find((d) => d.taskDefinition === bad);
-    expect(failed).toMatchObject({ status: 'ACTIVE', rolloutState: 'FAILED' });
-    expect(rolledBack.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: good });
-    expect(rolledBack.events?.map((e) => e.message)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^\(service flaky\) \(deployment ecs-svc\/\d+\) deployment failed/),
-      ]),
-    );
   });
 
   it.runIf(dockerTestsRequired())('mirrors a docker push to the ECR host into moto', async () => {

@@ -1,6 +1,7 @@
 // Secret test values and a log of every CLI run, shared by all workers of one vitest run through a private folder, so
 // that one test at the end (test/integration/zz-secret-leaks.test.ts) can check that no run printed a secret unless
-// --reveal asked for it. The folder is keyed by the vitest main process (pid and start time), not by a worker.
+// --reveal asked for it. The folder is keyed by the vitest main process (pid and start time), not by a worker, unless
+// CLOUDLIFT_TEST_RUNS_DIR names one that several vitest runs share (scripts/test.mjs runs shards, then the check).
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,14 @@ let folder: string | undefined;
 /** This vitest run's log folder (mode 0700); the first call also removes the folders of runs that have ended. */
 export function runLogFolder(): string {
   if (folder !== undefined) {
+    return folder;
+  }
+  const shared = process.env.CLOUDLIFT_TEST_RUNS_DIR;
+  if (shared) {
+    // scripts/test.mjs: the integration shards and the final leak check are separate vitest runs sharing one folder
+    folder = shared;
+    mkdirSync(join(folder, 'runs'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(folder, 'secrets'), { recursive: true, mode: 0o700 });
     return folder;
   }
   mkdirSync(root, { recursive: true, mode: 0o700 });

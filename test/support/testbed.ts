@@ -53,6 +53,8 @@ export interface EcsBehaviour {
   circuitBreaker: { rollback?: boolean; threshold?: number } | null;
   /** Seconds a new task stays PENDING. */
   pendingSeconds: number;
+  /** Every ECS/ELB duration of the emulation is multiplied by it (default 0.05). */
+  timeScale: number;
 }
 
 /** What seedAccount() created. */

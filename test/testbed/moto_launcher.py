@@ -2,21 +2,24 @@
 
 Usage (what `node test/testbed/testbed.mjs start` runs):
     <python with moto 5.2.1> test/testbed/moto_launcher.py [-H HOST] [-p PORT] [-s] [-c CERT -k KEY]
-        [--ecr-registry HOST] [--no-patches]
+        [--ecr-registry HOST] [--docker-host URL] [--no-patches]
 
-The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1-4),
-shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ecs.py (8, 9, 12) and, with --ecr-registry,
-shim_ecr.py (13: per-process ECR login, pushes stored by the registry front), starts the ECS scheduler thread
-(ecs_scheduler.py), then serves moto as moto_server would, plus these test-only routes:
+The first flags are moto_server's own. The launcher imports moto, installs the patches of shim_cfn.py (1, 2, 4),
+shim_ec2_cfn.py (3), shim_ecs_cfn.py (5, 6), shim_stack_updates.py (7, 10, 11), shim_ssm.py (14), shim_ecs.py (8, 9,
+12, 15), elb_targets.py (16) and, with --ecr-registry, shim_ecr.py (13: per-process ECR login, pushes stored by the
+registry front); with --docker-host, ECS tasks run as containers on that engine (ecs_runtime.py); it starts the ECS
+scheduler thread (ecs_scheduler.py), then serves moto as moto_server would, plus these test-only routes:
 
     GET    /_testbed/health         {"ok": true, "patches": [...], "ecrSync": {...}}
+    GET    /_testbed/load-balancers each ALB listener's loopback port (elb_front.py)
     GET    /_testbed/ecs-behaviour  current ECS behaviour controls
     POST   /_testbed/ecs-behaviour  replace them (JSON; documented in shim_ecs.BEHAVIOUR_DOC and the README)
     DELETE /_testbed/ecs-behaviour  back to the defaults
     POST   /_testbed/ecr/access     for registry_proxy.mjs: is this login ours, does the repository exist
+    POST   /_testbed/ecr/manifest   for registry_proxy.mjs: the manifest ECR holds for a tag or digest (pulls)
     POST   /_testbed/ecr/image      for registry_proxy.mjs: store a pushed tag in ECR
 
-`POST /moto-api/reset` also resets the behaviour controls. `--ecr-registry` also marks the process as a user of the
+`POST /moto-api/reset` also resets the behaviour controls and removes this moto's task containers (so does stopping it). `--ecr-registry` also marks the process as a user of the
 machine's registry front (testbed.mjs stops that only when no such moto is left).
 Every request (and every scheduler tick) runs under one lock, so the scheduler never sees half-made state.
 """
@@ -35,6 +38,7 @@ HTTP_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Fo
 LOCK = threading.RLock()
 PATCHES: list[str] = []
 ECR: Any = None
+CONTAINERS = {"enabled": False}
 
 
 def _check_python() -> None:
@@ -67,11 +71,18 @@ def _control(environ: dict[str, Any], start_response: Callable[..., Any]) -> lis
     method = environ.get("REQUEST_METHOD", "GET")
     if path == "/_testbed/health":
         ecr = {"enabled": ECR is not None, "stored": ECR.stored if ECR else 0}
-        return _json_response(start_response, "200 OK", {"ok": True, "patches": PATCHES, "ecrRegistry": ecr})
+        return _json_response(start_response, "200 OK", {"ok": True, "patches": PATCHES, "ecrRegistry": ecr,
+                                                         "containers": CONTAINERS["enabled"]})
     if path.startswith("/_testbed/ecr/") and ECR is not None and method == "POST":
         length = int(environ.get("CONTENT_LENGTH") or 0)
         status, payload = ECR.handle(path, environ["wsgi.input"].read(length) if length else b"")
         return _json_response(start_response, f"{status} {HTTP_REASONS.get(status, 'Error')}", payload)
+    if path == "/_testbed/load-balancers":
+        import elb_front
+
+        with LOCK:
+            elb_front.sync(LOCK)
+            return _json_response(start_response, "200 OK", elb_front.describe())
     if path != "/_testbed/ecs-behaviour":
         return _json_response(start_response, "404 Not Found", {"error": f"no testbed route {path}"})
     with LOCK:
@@ -120,8 +131,19 @@ def _patch_reset() -> None:
         with LOCK:
             original(self)
             shim_ecs.reset_behaviour()
+            _reset_runtime()
 
     MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+
+def _reset_runtime() -> None:
+    import ecs_runtime
+    import elb_front
+    import elb_targets
+
+    elb_front.reset()
+    elb_targets.reset()
+    ecs_runtime.reset()
 
 
 def _keep_tasks_running() -> None:
@@ -142,6 +164,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("-c", "--ssl-cert")
     parser.add_argument("-k", "--ssl-key")
     parser.add_argument("--ecr-registry", metavar="HOST", help="the registry front answering as this ECR host")
+    parser.add_argument("--docker-host", metavar="URL", help="the Docker engine that runs ECS tasks (DOCKER_HOST form)")
     parser.add_argument("--no-patches", action="store_true", help="plain moto (to see what the patches fix)")
     return parser.parse_args(argv)
 
@@ -155,7 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     _check_python()
     os.environ.setdefault("MOTO_PORT", str(args.port))
 
+    import ecs_runtime
     import ecs_scheduler
+    import elb_targets
     import shim_cfn
     import shim_ec2_cfn
     import shim_ecr
@@ -179,10 +204,23 @@ def main(argv: list[str] | None = None) -> None:
     _patch_reset()
     _keep_tasks_running()
     if not args.no_patches:
+        PATCHES.extend(elb_targets.apply(LOCK))
+        registry = ECR
+
+        def ecr_auth(host: str) -> dict[str, str] | None:
+            if registry is None or host != registry.registry_host:
+                return None
+            return {"username": "AWS", "password": registry.token, "serveraddress": host}
+
+        CONTAINERS["enabled"] = ecs_runtime.configure(LOCK, args.docker_host, str(args.port), ecr_auth)
         ecs_scheduler.start(LOCK)
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    def shutdown(*_: Any) -> None:
+        ecs_runtime.remove_containers()  # tasks die with their emulator, as nothing else would stop them
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True  # type: ignore[attr-defined]
     ssl_context: Any = (args.ssl_cert, args.ssl_key) if args.ssl_cert and args.ssl_key else ("adhoc" if args.ssl else None)

@@ -4,6 +4,7 @@
 // in this network namespace still uses it. The record file only helps to find stale processes; every PID in it is
 // checked (alive, not a zombie, right command line) before it is believed. See test/testbed/README.md.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
@@ -78,6 +79,12 @@ function readRecord() {
   }
 }
 
+/** The code stamp registry_proxy.mjs reports in its health answer (the first 16 hex of its file's sha256). */
+function frontCode() {
+  const file = join(HERE, 'registry_proxy.mjs');
+  return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+}
+
 /**
  * Makes sure the front serves 127.0.0.1:443: shares a healthy one (whoever started it), else stops what is left of
  * an unhealthy or stale one and starts a new one. Maps the ECR host and trusts the front's certificate either way.
@@ -89,6 +96,12 @@ export async function acquireRegistry(state) {
       let current = await registryHealth();
       if (current && !current.upstream) {
         log(`the registry front (pid ${current.pid}) has lost its docker-registry: restarting it`);
+        current = undefined;
+      }
+      const ours = new Set((state.processes ?? []).map((p) => p.pid));
+      const others = findProcesses(REGISTRY_USER).filter((pid) => !ours.has(pid));
+      if (current && current.code !== frontCode() && others.length === 0) {
+        log(`the registry front (pid ${current.pid}) runs older code than this checkout: restarting it`);
         current = undefined;
       }
       if (current) {

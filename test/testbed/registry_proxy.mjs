@@ -8,6 +8,7 @@
 // Usage: node registry_proxy.mjs --dir DIR --upstream-port PORT   (DIR: cert.pem, key.pem, config.yml, logs/)
 // Node built-ins only. See test/testbed/README.md, "ECR mapping".
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
@@ -36,6 +37,11 @@ const dir = option('--dir');
 const upstreamPort = Number(option('--upstream-port'));
 const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
 const startedAt = new Date().toISOString();
+// testbed.mjs restarts a front whose code is older than the checkout's (when no other testbed uses it)
+const code = createHash('sha256')
+  .update(readFileSync(new URL(import.meta.url)))
+  .digest('hex')
+  .slice(0, 16);
 const accessCache = new Map();
 let pushes = 0;
 
@@ -92,6 +98,7 @@ async function health(res) {
     upstream: await upstreamOk(),
     dir,
     startedAt,
+    code,
     pushes,
     certificate,
   };
@@ -231,6 +238,36 @@ async function putManifest(req, res, login, repository, reference) {
   res.end(answer.b);
 }
 
+/**
+ * GET/HEAD of a manifest (a pull): answered from the moto's ECR, the source of truth, as ECR answers: a tag deleted
+ * with BatchDeleteImage is gone even though the shared storage still has its blobs, and a tag added with PutImage
+ * (upload_to_ecr --additional_tags) pulls although docker never pushed it.
+ */
+async function getManifest(res, login, repository, reference) {
+  const answer = await askMoto(login, 'manifest', { repository, reference });
+  if (answer.status !== 200) {
+    registryError(res, ...staleLogin(login));
+    return;
+  }
+  if (!answer.body.manifest) {
+    registryError(res, 404, 'MANIFEST_UNKNOWN', 'Requested image not found');
+    return;
+  }
+  const body = Buffer.from(answer.body.manifest, 'utf8');
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  send(
+    res,
+    200,
+    {
+      'Content-Type': answer.body.mediaType || 'application/vnd.docker.distribution.manifest.v2+json',
+      'Content-Length': String(body.length),
+      'Docker-Content-Digest': digest,
+      Etag: `"${digest}"`,
+    },
+    body,
+  );
+}
+
 async function handle(req, res) {
   const path = new URL(req.url ?? '/', `https://${REGISTRY_HOST}`).pathname;
   if (path === '/_testbed/health') {
@@ -255,6 +292,10 @@ async function handle(req, res) {
   }
   if (match && match[2] === 'manifests' && req.method === 'PUT') {
     await putManifest(req, res, login, repository, decodeURIComponent(match[3]));
+    return;
+  }
+  if (match && match[2] === 'manifests' && (req.method === 'GET' || req.method === 'HEAD')) {
+    await getManifest(res, login, repository, decodeURIComponent(match[3]));
     return;
   }
   forward(req, res);

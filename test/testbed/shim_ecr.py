@@ -9,6 +9,8 @@ is. This module gives each moto process its own login and the two routes the pro
   by the port and proves the login with the secret, so a login of a moto that has stopped is refused (401).
 * POST /_testbed/ecr/access {token, account, region, repository?}: 401 unless the token is this moto's; else whether
   the repository exists here (the proxy then answers ECR's NAME_UNKNOWN instead of touching the registry).
+* POST /_testbed/ecr/manifest {token, account, region, repository, reference}: the manifest (and media type) this
+  moto's ECR holds for a tag or digest, or {} when it has none; the proxy answers pulls from it (ECR is the truth).
 * POST /_testbed/ecr/image {token, account, region, repository, tag, manifest, mediaType, digest}: called by the
   proxy for each tagged manifest push, after the registry stored it and before docker gets the answer. The image goes
   into this moto's ECR with put_image and the registry's digest, so `imageDigest` equals what `docker push` printed,
@@ -79,11 +81,22 @@ class EcrRegistry:
             exists = repository is not None and repository in backend.repositories
             if path == "/_testbed/ecr/access":
                 return 200, {"exists": exists}
+            if path == "/_testbed/ecr/manifest":
+                return 200, self._manifest(backend, repository, str(payload.get("reference", ""))) if exists else {}
             if path != "/_testbed/ecr/image":
                 return 404, {"error": f"no testbed route {path}"}
             if not exists:
                 return 404, {"error": f"no ECR repository {repository} in this moto"}
             return self._put(backend, repository, payload)
+
+    @staticmethod
+    def _manifest(backend: Any, repository: str, reference: str) -> dict[str, Any]:
+        """The manifest ECR holds for a tag or digest (empty when none), for a pull through the front."""
+        for image in backend.repositories[repository].images:
+            by_digest = reference.startswith("sha256:") and image.image_digest == reference
+            if by_digest or reference in (image.image_tags or []):
+                return {"manifest": image.image_manifest, "mediaType": image.image_manifest_media_type}
+        return {}
 
     def _put(self, backend: Any, repository: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         from moto.ecr.exceptions import ImageAlreadyExistsException

@@ -28,30 +28,38 @@ GET  /_testbed/ecs-behaviour   -> the current behaviour
 DELETE /_testbed/ecs-behaviour -> back to the defaults (POST /moto-api/reset does this too)
 
 {
-  "failTasks": [                       # default []
+  "timeScale": 0.05,                   # default 0.05; every ECS/ELB duration of the emulation is multiplied by it:
+                                       #   target-group health-check interval and timeout, deregistration delay,
+                                       #   the service's health-check grace period, container stop timeout (30 s
+                                       #   default), Docker health checks of a task definition's healthCheck.
+                                       #   1 = AWS's real durations.
+  "pendingSeconds": 0.3,               # default 0.3; how long a new task stays PENDING before the agent starts it
+  "failTasks": [                       # default []; SCRIPTED failures, only for what no real container can do here:
     {"imageContains": "crash", "reason": "exit"}   # a task whose containers' images contain "crash" stops
   ],                                   #   reason "exit": stoppedReason "Essential container in task exited",
                                        #     stopCode EssentialContainerExited, container exitCode 1
                                        #   reason "pull": stoppedReason "CannotPullContainerError: ..."
                                        #     stopCode TaskFailedToStart, no exitCode
-                                       #   reason "oom": stoppedReason
+                                       #   reason "oom": container reason
                                        #     "OutOfMemoryError: Container killed due to memory usage", exitCode 137
-  "unplaceable": ["web"],              # default []; service names ("*" = every service) whose tasks cannot be
-                                       #   placed: no task starts and the service gets the event
-                                       #   "(service web) was unable to place a task because no container
-                                       #    instance met all of its requirements." (repeated every 10 s)
-  "circuitBreaker": {"rollback": true, "threshold": 2},
-                                       # default null; after `threshold` failed tasks in the PRIMARY deployment,
-                                       #   its rolloutState becomes FAILED; with rollback the task definition of
-                                       #   the last COMPLETED deployment becomes PRIMARY again (as a new
-                                       #   deployment) and the service's taskDefinition goes back to it. A service whose own
-                                       #   deploymentConfiguration.deploymentCircuitBreaker.enable is true gets
-                                       #   the same behaviour (threshold 3, its own rollback flag).
-  "pendingSeconds": 0.5                # default 0.5; how long a new task stays PENDING before RUNNING/failing
+  "unplaceable": ["web"],              # default []; SCRIPTED: service names ("*" = every service) whose tasks
+                                       #   cannot be placed even where a host has room (real placement failures
+                                       #   come from the cluster's container instances, see ecs_hosts.py)
+  "circuitBreaker": {"rollback": true, "threshold": 2}
+                                       # default null: services whose deploymentConfiguration enables the
+                                       #   deployment circuit breaker get it, with ECS's threshold (0.5 x desired
+                                       #   count, within 3..200) and their own rollback flag. An object applies it
+                                       #   to every service; "threshold" (optional) replaces ECS's.
 }
 """
 
-DEFAULT_BEHAVIOUR: dict[str, Any] = {"failTasks": [], "unplaceable": [], "circuitBreaker": None, "pendingSeconds": 0.5}
+DEFAULT_BEHAVIOUR: dict[str, Any] = {
+    "failTasks": [],
+    "unplaceable": [],
+    "circuitBreaker": None,
+    "pendingSeconds": 0.3,
+    "timeScale": 0.05,
+}
 FAILURES = {
     "exit": ("EssentialContainerExited", "Essential container in task exited", 1, None),
     "pull": (
@@ -63,7 +71,7 @@ FAILURES = {
     ),
     "oom": (
         "EssentialContainerExited",
-        "OutOfMemoryError: Container killed due to memory usage",
+        "Essential container in task exited",
         137,
         "OutOfMemoryError: Container killed due to memory usage",
     ),
@@ -90,8 +98,10 @@ def validate_behaviour(body: Any) -> dict[str, Any]:
     breaker = result["circuitBreaker"]
     if breaker is not None and (not isinstance(breaker, dict) or set(breaker) - {"rollback", "threshold"}):
         raise ValueError("circuitBreaker must be null or {rollback: boolean, threshold: number}")
-    if not isinstance(result["pendingSeconds"], (int, float)) or not 0 <= result["pendingSeconds"] <= 60:
-        raise ValueError("pendingSeconds must be a number between 0 and 60")
+    if not isinstance(result["pendingSeconds"], (int, float)) or not 0 <= result["pendingSeconds"] <= 3600:
+        raise ValueError("pendingSeconds must be a number between 0 and 3600")
+    if not isinstance(result["timeScale"], (int, float)) or not 0.001 <= result["timeScale"] <= 1:
+        raise ValueError("timeScale must be a number between 0.001 and 1")
     return result
 
 
@@ -222,6 +232,40 @@ def state_of(service: Any) -> dict[str, Any]:
     return service.testbed_state
 
 
+SERVICE_EXTRAS = {
+    "deploymentConfiguration": "deployment_configuration",
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "enableExecuteCommand": "enable_execute_command",
+    "placementConstraints": "placement_constraints",
+    "placementStrategy": "placement_strategy",
+    "capacityProviderStrategy": "capacity_provider_strategy",
+}
+
+
+def _patch_service_extras() -> None:
+    """CreateService/UpdateService through the API keep what moto drops (deploymentConfiguration with the circuit
+    breaker, the health-check grace period, enableExecuteCommand, placement), as the CloudFormation path does."""
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    for action in ("create_service", "update_service"):
+        original = getattr(EC2ContainerServiceResponse, action)
+
+        def wrapped(self: Any, _original: Any = original) -> Any:
+            result = _original(self)
+            service = getattr(result, "result", {}).get("service") if hasattr(result, "result") else None
+            if service is None:
+                cluster = self._get_param("cluster", "default").split("/")[-1]
+                name = (self._get_param("serviceName") or self._get_param("service") or "").split("/")[-1]
+                service = self.ecs_backend.services.get(f"{cluster}:{name}")
+            for key, attribute in SERVICE_EXTRAS.items():
+                value = self._get_param(key)
+                if value is not None and service is not None:
+                    setattr(service, attribute, value)
+            return result
+
+        setattr(EC2ContainerServiceResponse, action, wrapped)
+
+
 def _patch_service_api() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
@@ -276,13 +320,118 @@ def _patch_service_api() -> None:
             tasks = [t for t in tasks if t.group == f"service:{name}"]
         return tasks
 
+    _patch_service_extras()
     EC2ContainerServiceBackend.create_service = create_service  # type: ignore[method-assign]
     EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
     EC2ContainerServiceBackend.list_tasks = list_tasks  # type: ignore[method-assign]
 
+# --------------------------------------------------------------------------------------------------------------
+# 15. RunTask and StopTask run real containers.
+# moto: RunTask(EC2) without container instances -> HTTP 500 (`No instances found in cluster`), places on any instance
+# with room but ignores placement constraints, answers `failures: []` always and starts tasks RUNNING with nothing
+# behind them; StopTask marks a task STOPPED on the spot; enableExecuteCommand is dropped.
+# UpdateContainerAgent is not implemented (HTTP 500): emulated in ecs_hosts.py.
+# patch: tasks are placed like service tasks (ecs_hosts.py: memory, ports, memberOf constraints; no container
+# instance at all -> InvalidParameterException `No Container Instances were found in your cluster.`, no room ->
+# a `RESOURCE:MEMORY` failure as ECS answers), start PENDING and run as containers (ecs_runtime.py) with the
+# command/environment/cpu/memory overrides; StopTask drains load-balancer targets, sends SIGTERM, then SIGKILL after
+# the stop timeout (stopCode UserInitiated), and the task is STOPPED when its containers are.
+# --------------------------------------------------------------------------------------------------------------
+def _patch_task_api() -> None:
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def run_task(self: Any, cluster_str: str, task_definition_str: str, count: int, overrides: Any,
+                 started_by: str, tags: Any, launch_type: Any, networking_configuration: Any = None,
+                 group: Any = None, platform_version: Any = None, enable_execute_command: bool = False) -> Any:
+        import ecs_hosts
+        import ecs_runtime
+        import ecs_scheduler
+
+        if launch_type and launch_type not in ["EC2", "FARGATE", "EXTERNAL"]:
+            raise InvalidParameterException("launch type should be one of [EC2,FARGATE,EXTERNAL]")
+        cluster = self._get_cluster(cluster_str)
+        task_definition = self.describe_task_definition(task_definition_str)
+        launch_type = launch_type or "EC2"
+        behaviour = get_behaviour()
+        tasks, failures = [], []
+        for _ in range(count):
+            container_instance = None
+            if launch_type == "EC2":
+                container_instance, why = ecs_hosts.place(self, cluster.name, ecs_hosts.requirements(task_definition),
+                                                          list(task_definition.placement_constraints or []))
+                if container_instance is None:
+                    if "No Container Instances" in str(why):
+                        raise InvalidParameterException("No Container Instances were found in your cluster.")
+                    instances = list(self.container_instances.get(cluster.name, {}).values())
+                    failures.append({"arn": instances[0].container_instance_arn if instances else cluster.arn,
+                                     "reason": "RESOURCE:MEMORY" if "memory" in str(why) else "MemberOf"})
+                    continue
+            task = ecs_scheduler.new_task(
+                self, cluster.name, task_definition, group=group or f"family:{task_definition.family}",
+                launch_type=launch_type, started_by=started_by or "", network=networking_configuration,
+                container_instance=container_instance, tags=tags or [], platform_version=platform_version,
+                enable_execute_command=enable_execute_command, overrides=overrides or {},
+            )
+            ecs_runtime.launch(self, task, task_definition, behaviour, overrides or {},
+                               scripted=ecs_scheduler._matching_rule(behaviour, task))
+            tasks.append(task)
+        self.testbed_run_task_failures = failures
+        return tasks
+
+    def stop_task(self: Any, cluster_str: str, task_str: str, reason: str) -> Any:
+        import ecs_scheduler
+
+        cluster = self._get_cluster(cluster_str)
+        task_id = task_str.split("/")[-1]
+        for arn, task in self.tasks.get(cluster.name, {}).items():
+            if arn.endswith(task_id):
+                if task.last_status != "STOPPED":
+                    ecs_scheduler.stop_task(self, task, reason or "Task stopped by user", "UserInitiated",
+                                            get_behaviour())
+                return task
+        raise InvalidParameterException("The referenced task was not found.")
+
+    def run_task_response(self: Any) -> ActionResult:
+        tasks = self.ecs_backend.run_task(
+            self._get_param("cluster", "default"),
+            self._get_param("taskDefinition"),
+            self._get_int_param("count", 1),
+            self._get_param("overrides"),
+            self._get_param("startedBy"),
+            self._get_param("tags"),
+            self._get_param("launchType"),
+            self._get_param("networkConfiguration"),
+            self._get_param("group"),
+            self._get_param("platformVersion"),
+            bool(self._get_param("enableExecuteCommand", False)),
+        )
+        return ActionResult({"tasks": tasks, "failures": getattr(self.ecs_backend, "testbed_run_task_failures", [])})
+
+    def update_container_agent_response(self: Any) -> ActionResult:
+        import ecs_hosts
+
+        cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+        wanted = str(self._get_param("containerInstance") or "").split("/")[-1]
+        instance = self.ecs_backend.container_instances.get(cluster.name, {}).get(wanted)
+        if instance is None:
+            raise InvalidParameterException("The referenced container instance was not found.")
+        ecs_hosts.start_agent_update(instance)
+        return ActionResult({"containerInstance": instance})
+
+    EC2ContainerServiceResponse.update_container_agent = update_container_agent_response  # type: ignore[attr-defined]
+    EC2ContainerServiceBackend.run_task = run_task  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.stop_task = stop_task  # type: ignore[method-assign]
+    EC2ContainerServiceResponse.run_task = run_task_response  # type: ignore[method-assign]
+
+
 def apply() -> list[str]:
-    """Installs patches 8, 9 and 12; returns their names for the health route."""
+    """Installs patches 8, 9, 12 and 15; returns their names for the health route."""
     _patch_task_resources()
     _patch_eni_dns_name()
     _patch_service_api()
-    return ["8 task-resource-fallback", "9 eni-private-dns-name", "12 ecs-deployments-list-tasks"]
+    _patch_task_api()
+    return ["8 task-resource-fallback", "9 eni-private-dns-name", "12 ecs-deployments-list-tasks",
+            "15 run-stop-task-containers-agent-updates"]

@@ -33,7 +33,7 @@ import { findPython } from './python.mjs';
 import { acquireRegistry, registryHealth, releaseRegistry } from './registry.mjs';
 
 /** Layout of .testbed/state.json; a live testbed of another version is restarted (or refused while in use). */
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 const TASK_TRANSITION = { model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } };
 
 // ---------------------------------------------------------------- moto
@@ -48,6 +48,10 @@ async function launchMoto(state, name, { python }) {
   const args = [join(HERE, 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)];
   if (state.usesRegistry) {
     args.push('--ecr-registry', REGISTRY_HOST);
+  }
+  if (state.docker) {
+    // ECS tasks run as containers on this engine (ecs_runtime.py)
+    args.push('--docker-host', state.docker.host ?? 'unix:///var/run/docker.sock');
   }
   const env = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
   const child = spawnLogged(name, python, args, env);
@@ -211,13 +215,10 @@ async function startShared(flags, startedBy) {
   writeState(state);
   try {
     state.python = findPython();
-    const moto = startMoto(state, state.python);
-    const docker = withDocker ? ensureDocker(state) : Promise.resolve();
-    const results = await Promise.allSettled([moto, docker]);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) {
-      throw failed.reason;
+    if (withDocker) {
+      await ensureDocker(state); // first: moto runs ECS tasks on it
     }
+    await startMoto(state, state.python);
     if (withDocker) {
       await acquireRegistry(state); // after moto: a front with no live user is stopped by the next `stop`
     }

@@ -76,7 +76,8 @@ export interface Observation {
   stoppedTasks: readonly StoppedTask[];
   startedAt: Date;
   now: Date;
-  /** The last time every desired task of our revision was running: failures before it do not count as a streak. */
+  /** The last time our revision was healthy (ECS: rollout COMPLETED; untracked: all tasks running): failures before it
+   * do not count as a streak. */
   lastFullyRunningAt?: Date;
   settings: WatchSettings;
   /** remember() of every observation so far, this one included; absent = this is the first observation. */

@@ -118,7 +118,13 @@ async function pollOnce(ctx: Context, input: RolloutInput, state: WatchState): P
     }
   }
   const now = ctx.clock.now();
-  if (ours !== undefined && ours.desiredCount > 0 && ours.runningCount >= ours.desiredCount) {
+  // RUNNING is not healthy: a task behind a load balancer runs before it passes (or fails) its health check. When ECS
+  // tracks the rollout, only its COMPLETED ends a failure streak; an untracked service's streak ends when all run.
+  const healthy =
+    ours?.rolloutState === undefined
+      ? ours !== undefined && ours.runningCount >= ours.desiredCount
+      : ours.rolloutState === 'COMPLETED';
+  if (ours !== undefined && ours.desiredCount > 0 && healthy) {
     state.lastFullyRunningAt = now;
   }
   const observation: Observation = {
